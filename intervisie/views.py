@@ -1,0 +1,22 @@
+from django.contrib.auth.decorators import login_required
+from django.db.models import Q
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from sessions.models import Meeting
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """The meetings of today and later that this person facilitates or belongs to."""
+    today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    meetings = (
+        Meeting.objects.filter(Q(facilitator=request.user) | Q(group__memberships__user=request.user))
+        .filter(Q(scheduled_end__gte=today) | Q(status=Meeting.Status.LIVE))
+        .exclude(status=Meeting.Status.CLOSED)
+        .select_related("group", "method")
+        .distinct()
+        .order_by("scheduled_start")[:20]
+    )
+    return render(request, "home.html", {"meetings": meetings})

@@ -1,0 +1,45 @@
+"""Who may see a meeting, and as whom: one rule for pages and sockets alike."""
+
+from dataclasses import dataclass
+
+from django.contrib.auth.models import AbstractBaseUser
+
+from groups.models import Membership
+
+from .models import JoinRequest, Meeting
+
+DEVICE_SESSION_KEY = "admitted_devices"  # {meeting id: join request id}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    person: AbstractBaseUser
+    audience: str  # "facilitator" or "member"
+    device: bool = False  # an admitted phone, not a logged-in account
+
+    @property
+    def is_facilitator(self) -> bool:
+        return self.audience == "facilitator"
+
+
+def viewer_for(meeting: Meeting, user, session) -> Viewer | None:
+    """The person behind a request or socket, or None for anybody outside the group.
+
+    The meeting's facilitator always gets the facilitator's view, whether an
+    external facilitator or a member taking their turn.
+    """
+    if user is not None and user.is_authenticated:
+        if user.pk == meeting.facilitator_id:
+            return Viewer(user, "facilitator")
+        if Membership.objects.filter(group_id=meeting.group_id, user=user).exists():
+            return Viewer(user, "member")
+    request_id = (session or {}).get(DEVICE_SESSION_KEY, {}).get(str(meeting.pk))
+    if request_id and meeting.status != Meeting.Status.CLOSED:
+        admitted = (
+            JoinRequest.objects.filter(pk=request_id, meeting=meeting, status=JoinRequest.Status.ADMITTED)
+            .select_related("user")
+            .first()
+        )
+        if admitted:
+            return Viewer(admitted.user, "member", device=True)
+    return None

@@ -1,0 +1,169 @@
+"""Everything the server pushes over WebSockets goes through here.
+
+After a change commits, the new state is rendered once per audience and
+language (never once per socket) from the same partials the full pages
+use, and sent to that audience's channel group. Consumers only forward.
+
+Audiences are channel groups: the facilitator, the members (the case owner
+is among them and picks its own variant), and the presenter screen.
+"""
+
+import json
+import math
+import time
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .models import Connection, JoinRequest, Meeting
+
+AUDIENCE_VARIANTS = {
+    "facilitator": ["facilitator"],
+    "member": ["member", "case_owner"],
+    "presenter": ["presenter"],
+}
+
+
+def group_name(meeting_id: int, audience: str) -> str:
+    return f"meeting.{meeting_id}.{audience}"
+
+
+def epoch_ms(moment) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def load_meeting(meeting_id: int) -> Meeting:
+    """The meeting with everything a render needs, in a fixed number of queries."""
+    meeting = Meeting.objects.select_related("group", "method", "case_owner", "facilitator").get(
+        pk=meeting_id
+    )
+    meeting.phases  # noqa: B018 -- loads and caches the method's phases
+    return meeting
+
+
+def state(meeting: Meeting) -> dict:
+    """The state part of every frame: what the client needs to draw the timer."""
+    remaining = meeting.remaining()
+    return {
+        "phase": meeting.state_key,
+        "version": meeting.version,
+        "deadline": epoch_ms(meeting.phase_deadline) if meeting.phase_deadline else None,
+        "paused": meeting.is_paused,
+        "remaining": int(remaining.total_seconds() * 1000) if remaining is not None else None,
+        "server_time": int(time.time() * 1000),
+    }
+
+
+def format_remaining(milliseconds: int) -> str:
+    """m:ss, rounded the way the browser rounds it (static/js/live.js)."""
+    seconds = math.ceil(milliseconds / 1000) if milliseconds >= 0 else math.floor(milliseconds / 1000)
+    minutes, rest = divmod(abs(seconds), 60)
+    return f"{'-' if seconds < 0 else ''}{minutes}:{rest:02d}"
+
+
+def countdown_text(meeting: Meeting) -> str:
+    remaining = meeting.remaining()
+    if remaining is not None:
+        return format_remaining(int(remaining.total_seconds() * 1000))
+    if meeting.status == Meeting.Status.SCHEDULED:
+        return format_remaining(meeting.phases[0].minutes * 60_000)
+    return format_remaining(0)
+
+
+def presence(meeting: Meeting) -> dict:
+    """Who is connected now and which phones wait to be admitted (facilitator only)."""
+    fresh_since = timezone.now() - Connection.STALE_AFTER
+    connected_ids = set(
+        Connection.objects.filter(meeting=meeting, last_seen__gte=fresh_since)
+        .exclude(audience="presenter")
+        .values_list("user_id", flat=True)
+    )
+    members = list(meeting.group.members().order_by("first_name", "last_name"))
+    people = members if meeting.facilitator in members else [meeting.facilitator, *members]
+    return {
+        "members": members,
+        "people": [(person, person.pk in connected_ids) for person in people],
+        "connected_count": len(connected_ids),
+        "waiting": list(
+            JoinRequest.objects.filter(meeting=meeting, status=JoinRequest.Status.WAITING).select_related(
+                "user"
+            )
+        ),
+    }
+
+
+def live_context(meeting: Meeting, variant: str, **extra) -> dict:
+    """The template context shared by full pages and pushed fragments."""
+    phase = meeting.current_phase
+    role = variant if variant in ("facilitator", "case_owner", "member") else "member"
+    context = {
+        "meeting": meeting,
+        "phase": phase,
+        "variant": variant,
+        "instruction": phase.instruction(role) if phase else "",
+        "state": state(meeting),
+        "countdown": countdown_text(meeting),
+        "allotted_ms": int(meeting.phase_allotted.total_seconds() * 1000) if meeting.phase_allotted else "",
+        **extra,
+    }
+    if variant == "facilitator":
+        context.update(presence(meeting))
+    return context
+
+
+FRAGMENTS = {
+    "facilitator": {
+        "phase-panel": "sessions/facilitator.html#phase_panel",
+        "presence-panel": "sessions/facilitator.html#presence_panel",
+    },
+    "member": {"phase-panel": "sessions/participant.html#phase_panel"},
+    "case_owner": {"phase-panel": "sessions/participant.html#phase_panel"},
+    "presenter": {"phase-panel": "sessions/presenter.html#phase_panel"},
+}
+
+
+def frame(meeting: Meeting, variant: str, kind: str = "push", only: tuple = ()) -> str:
+    """One JSON text frame for a variant, in the active language."""
+    context = live_context(meeting, variant)
+    fragments = {
+        target: render_to_string(template, context)
+        for target, template in FRAGMENTS[variant].items()
+        if not only or target in only
+    }
+    phase = meeting.current_phase
+    return json.dumps(
+        {
+            "type": kind,
+            **context["state"],
+            "announce": phase.name if phase else "",
+            "html": fragments,
+        }
+    )
+
+
+def _send(meeting: Meeting, audiences, only: tuple = ()) -> None:
+    layer = get_channel_layer()
+    for audience in audiences:
+        frames = {}
+        for variant in AUDIENCE_VARIANTS[audience]:
+            for language, _name in settings.LANGUAGES:
+                with translation.override(language):
+                    frames[f"{variant}:{language}"] = frame(meeting, variant, only=only)
+        async_to_sync(layer.group_send)(
+            group_name(meeting.pk, audience),
+            {"type": "meeting.push", "frames": frames, "case_owner_id": meeting.case_owner_id},
+        )
+
+
+def meeting_changed(meeting_id: int) -> None:
+    """Push the new state to every audience once the transaction commits."""
+    transaction.on_commit(lambda: _send(load_meeting(meeting_id), AUDIENCE_VARIANTS))
+
+
+def presence_changed(meeting_id: int) -> None:
+    """Push the facilitator's list of connected and waiting people."""
+    transaction.on_commit(lambda: _send(load_meeting(meeting_id), ["facilitator"], only=("presence-panel",)))

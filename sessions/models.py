@@ -1,0 +1,422 @@
+"""Meetings (bijeenkomsten) and their live state machine.
+
+The live state lives in the Meeting row, never in a process. Every command
+is a conditional UPDATE on the version the facilitator saw, so a double
+click or a replayed request changes nothing twice, and every change writes a
+PhaseTransition row and is pushed to the phones after the commit.
+"""
+
+import secrets
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import models, transaction
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from groups.models import IntervisionGroup, Membership
+
+JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+JOIN_CODE_LENGTH = 6
+
+
+def localized(obj, field: str) -> str:
+    """The `field_<language>` value for the active language, Dutch as fallback."""
+    language = (get_language() or settings.LANGUAGE_CODE)[:2]
+    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_nl")
+
+
+class Method(models.Model):
+    """A werkvorm: an ordered list of phases. The zesfasenmodel is created by a migration."""
+
+    key = models.SlugField(unique=True)
+    name_nl = models.CharField(_("naam (Nederlands)"), max_length=100)
+    name_en = models.CharField(_("naam (Engels)"), max_length=100)
+    description_nl = models.TextField(_("beschrijving (Nederlands)"), blank=True)
+    description_en = models.TextField(_("beschrijving (Engels)"), blank=True)
+
+    class Meta:
+        verbose_name = _("werkvorm")
+        verbose_name_plural = _("werkvormen")
+        ordering = ["name_nl"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+
+class MethodPhase(models.Model):
+    class Role(models.TextChoices):
+        FACILITATOR = "facilitator", _("begeleider")
+        CASE_OWNER = "case_owner", _("inbrenger")
+        MEMBER = "member", _("deelnemer")
+
+    method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="phases")
+    order = models.PositiveSmallIntegerField()
+    key = models.SlugField()
+    minutes = models.PositiveSmallIntegerField(_("minuten"))
+    name_nl = models.CharField(_("naam (Nederlands)"), max_length=100)
+    name_en = models.CharField(_("naam (Engels)"), max_length=100)
+    facilitator_nl = models.TextField(_("instructie begeleider (Nederlands)"))
+    facilitator_en = models.TextField(_("instructie begeleider (Engels)"))
+    case_owner_nl = models.TextField(_("instructie inbrenger (Nederlands)"))
+    case_owner_en = models.TextField(_("instructie inbrenger (Engels)"))
+    member_nl = models.TextField(_("instructie deelnemers (Nederlands)"))
+    member_en = models.TextField(_("instructie deelnemers (Engels)"))
+
+    class Meta:
+        verbose_name = _("fase")
+        verbose_name_plural = _("fasen")
+        ordering = ["method", "order"]
+        constraints = [
+            models.UniqueConstraint(fields=["method", "key"], name="phase_key_unique_in_method"),
+            models.UniqueConstraint(fields=["method", "order"], name="phase_order_unique_in_method"),
+            models.CheckConstraint(condition=models.Q(minutes__gte=1), name="phase_has_minutes"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.method}: {self.name}"
+
+    @property
+    def name(self) -> str:
+        return localized(self, "name")
+
+    def instruction(self, role: str) -> str:
+        return localized(self, role)
+
+
+class StaleVersion(Exception):
+    """The meeting changed since the facilitator's screen was drawn."""
+
+
+class CommandNotAllowed(Exception):
+    """The command does not fit the meeting's current state."""
+
+
+def new_join_code() -> str:
+    return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+class Meeting(models.Model):
+    class Status(models.TextChoices):
+        SCHEDULED = "scheduled", _("gepland")
+        LIVE = "live", _("bezig")
+        CLOSED = "closed", _("afgesloten")
+
+    group = models.ForeignKey(
+        IntervisionGroup, verbose_name=_("groep"), on_delete=models.CASCADE, related_name="meetings"
+    )
+    facilitator = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("begeleider"),
+        on_delete=models.PROTECT,
+        related_name="facilitated_meetings",
+    )
+    method = models.ForeignKey(Method, verbose_name=_("werkvorm"), on_delete=models.PROTECT)
+    scheduled_start = models.DateTimeField(_("begint om"))
+    scheduled_end = models.DateTimeField(_("eindigt om"))
+    join_code = models.CharField(
+        _("deelnamecode"), max_length=JOIN_CODE_LENGTH, unique=True, default=new_join_code
+    )
+
+    # Live state; changed only through the command methods below.
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
+    phase = models.SlugField(blank=True)
+    phase_started_at = models.DateTimeField(null=True, blank=True)
+    phase_deadline = models.DateTimeField(null=True, blank=True)
+    phase_allotted = models.DurationField(null=True, blank=True)
+    paused_remaining = models.DurationField(null=True, blank=True)
+    case_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("inbrenger"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    version = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("bijeenkomst")
+        verbose_name_plural = _("bijeenkomsten")
+        ordering = ["scheduled_start"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(scheduled_end__gt=models.F("scheduled_start")),
+                name="meeting_ends_after_start",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(phase_deadline__isnull=True) | models.Q(paused_remaining__isnull=True),
+                name="meeting_running_or_paused",
+            ),
+            models.CheckConstraint(
+                condition=~models.Q(status="live") | ~models.Q(phase=""),
+                name="live_meeting_has_phase",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        start = timezone.localtime(self.scheduled_start)
+        return f"{self.group} – {start:%Y-%m-%d %H:%M}"
+
+    # --- reading the state -------------------------------------------------
+
+    @property
+    def phases(self) -> list[MethodPhase]:
+        """The method's phases; one query, then cached on the instance."""
+        if not hasattr(self, "_phases"):
+            self._phases = list(self.method.phases.all())
+        return self._phases
+
+    @property
+    def phase_index(self) -> int | None:
+        keys = [p.key for p in self.phases]
+        return keys.index(self.phase) if self.phase in keys else None
+
+    @property
+    def current_phase(self) -> MethodPhase | None:
+        index = self.phase_index
+        return None if index is None else self.phases[index]
+
+    @property
+    def state_key(self) -> str:
+        """The key the pages and the socket protocol show: lobby, a phase key, or closed."""
+        if self.status == self.Status.SCHEDULED:
+            return "lobby"
+        if self.status == self.Status.CLOSED:
+            return "closed"
+        return self.phase
+
+    @property
+    def is_live(self) -> bool:
+        return self.status == self.Status.LIVE
+
+    @property
+    def is_paused(self) -> bool:
+        return self.is_live and self.paused_remaining is not None
+
+    def remaining(self, now=None) -> timedelta | None:
+        """Time left in the phase (negative when overrun); None when no timer runs."""
+        if self.paused_remaining is not None:
+            return self.paused_remaining
+        if self.phase_deadline is None:
+            return None
+        return self.phase_deadline - (now or timezone.now())
+
+    def is_member(self, user) -> bool:
+        return Membership.objects.filter(group_id=self.group_id, user=user).exists()
+
+    # --- commands ----------------------------------------------------------
+
+    def _apply(self, command: str, expected_version: int, by, **changes) -> None:
+        """Write `changes` if the meeting is still at `expected_version`.
+
+        The conditional UPDATE is the guarantee (select_for_update does
+        nothing on SQLite): of two concurrent commands on the same version,
+        exactly one updates a row.
+        """
+        if expected_version != self.version:
+            raise StaleVersion
+        from_phase = self.state_key
+        with transaction.atomic():
+            updated = Meeting.objects.filter(pk=self.pk, version=expected_version).update(
+                version=expected_version + 1, **changes
+            )
+            if not updated:
+                raise StaleVersion
+            for field, value in changes.items():
+                setattr(self, field, value)
+            self.version = expected_version + 1
+            PhaseTransition.objects.create(
+                meeting=self,
+                command=command,
+                from_phase=from_phase,
+                to_phase=self.state_key,
+                by=by if by and by.is_authenticated else None,
+                version=self.version,
+            )
+            from . import broadcast
+
+            broadcast.meeting_changed(self.pk)
+
+    def _enter_phase(self, phase: MethodPhase, now) -> dict:
+        allotted = timedelta(minutes=phase.minutes)
+        return {
+            "phase": phase.key,
+            "phase_started_at": now,
+            "phase_deadline": now + allotted,
+            "phase_allotted": allotted,
+            "paused_remaining": None,
+        }
+
+    def _require_live(self) -> None:
+        if not self.is_live:
+            raise CommandNotAllowed(_("De bijeenkomst loopt niet."))
+
+    def start(self, expected_version: int, by=None) -> None:
+        if self.status != self.Status.SCHEDULED:
+            raise CommandNotAllowed(_("De bijeenkomst is al begonnen."))
+        changes = self._enter_phase(self.phases[0], timezone.now())
+        self._apply("start", expected_version, by, status=self.Status.LIVE, **changes)
+
+    def advance(self, expected_version: int, by=None) -> None:
+        self._require_live()
+        index = self.phase_index
+        if index + 1 >= len(self.phases):
+            raise CommandNotAllowed(_("Dit is de laatste fase; sluit de bijeenkomst af."))
+        changes = self._enter_phase(self.phases[index + 1], timezone.now())
+        self._apply("advance", expected_version, by, **changes)
+
+    def go_back(self, expected_version: int, by=None) -> None:
+        self._require_live()
+        index = self.phase_index
+        if index == 0:
+            raise CommandNotAllowed(_("Dit is de eerste fase."))
+        changes = self._enter_phase(self.phases[index - 1], timezone.now())
+        self._apply("go_back", expected_version, by, **changes)
+
+    def pause(self, expected_version: int, by=None) -> None:
+        self._require_live()
+        if self.is_paused:
+            raise CommandNotAllowed(_("De tijd staat al stil."))
+        remaining = self.phase_deadline - timezone.now()
+        self._apply("pause", expected_version, by, phase_deadline=None, paused_remaining=remaining)
+
+    def resume(self, expected_version: int, by=None) -> None:
+        self._require_live()
+        if not self.is_paused:
+            raise CommandNotAllowed(_("De tijd loopt al."))
+        deadline = timezone.now() + self.paused_remaining
+        self._apply("resume", expected_version, by, phase_deadline=deadline, paused_remaining=None)
+
+    def extend(self, expected_version: int, by=None, minutes: int = 1) -> None:
+        self._require_live()
+        extra = timedelta(minutes=minutes)
+        changes = {"phase_allotted": self.phase_allotted + extra}
+        if self.is_paused:
+            changes["paused_remaining"] = self.paused_remaining + extra
+        else:
+            changes["phase_deadline"] = self.phase_deadline + extra
+        self._apply(f"extend_{minutes}", expected_version, by, **changes)
+
+    def close(self, expected_version: int, by=None) -> None:
+        if self.status == self.Status.CLOSED:
+            raise CommandNotAllowed(_("De bijeenkomst is al afgesloten."))
+        self._apply(
+            "close",
+            expected_version,
+            by,
+            status=self.Status.CLOSED,
+            phase_deadline=None,
+            paused_remaining=None,
+        )
+
+    def set_case_owner(self, user, expected_version: int, by=None) -> None:
+        if self.status == self.Status.CLOSED:
+            raise CommandNotAllowed(_("De bijeenkomst is al afgesloten."))
+        if user is not None and not self.group.members().filter(pk=user.pk).exists():
+            raise CommandNotAllowed(_("De inbrenger moet lid van de groep zijn."))
+        self._apply("case_owner", expected_version, by, case_owner=user)
+
+    def reset_to_lobby(self) -> None:
+        """Put a meeting back before its start (the demo data does this)."""
+        self._apply(
+            "reset",
+            self.version,
+            None,
+            status=self.Status.SCHEDULED,
+            phase="",
+            phase_started_at=None,
+            phase_deadline=None,
+            phase_allotted=None,
+            paused_remaining=None,
+            case_owner=None,
+        )
+
+
+class PhaseTransition(models.Model):
+    """One row per state change: the meeting's history."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="transitions")
+    command = models.CharField(max_length=20)
+    from_phase = models.SlugField()
+    to_phase = models.SlugField()
+    version = models.PositiveIntegerField()
+    at = models.DateTimeField(default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("faseovergang")
+        verbose_name_plural = _("faseovergangen")
+        ordering = ["meeting", "version"]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "version"], name="one_transition_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting}: {self.from_phase} → {self.to_phase} (v{self.version})"
+
+
+class JoinRequest(models.Model):
+    """A phone that is not logged in, asking to join as a member.
+
+    Once the facilitator admits it, that device (its session) counts as the
+    member for this meeting only, until the meeting closes.
+    """
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("wacht")
+        ADMITTED = "admitted", _("toegelaten")
+        REFUSED = "refused", _("geweigerd")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="join_requests")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    created_at = models.DateTimeField(auto_now_add=True)
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("aanmelding van een telefoon")
+        verbose_name_plural = _("aanmeldingen van telefoons")
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.user.first_name} – {self.meeting} ({self.get_status_display()})"
+
+    def decide(self, admit: bool) -> None:
+        self.status = self.Status.ADMITTED if admit else self.Status.REFUSED
+        self.decided_at = timezone.now()
+        self.save(update_fields=["status", "decided_at"])
+        from . import broadcast
+
+        broadcast.presence_changed(self.meeting_id)
+
+
+class Connection(models.Model):
+    """An open socket, so the facilitator sees who is connected right now.
+
+    Rows are refreshed by the clients' clock pings; a row whose process died
+    without saying goodbye goes stale and stops counting after a minute.
+    """
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="connections")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    audience = models.CharField(max_length=20)
+    channel_name = models.CharField(max_length=200, unique=True)
+    connected_at = models.DateTimeField(default=timezone.now)
+    last_seen = models.DateTimeField(default=timezone.now)
+
+    STALE_AFTER = timedelta(seconds=60)
+
+    class Meta:
+        verbose_name = _("verbinding")
+        verbose_name_plural = _("verbindingen")
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.meeting} ({self.audience})"

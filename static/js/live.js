@@ -1,0 +1,227 @@
+// The live client: one WebSocket per page, the server's state drawn on screen.
+//
+// - The server owns the deadline; this file never counts ticks. It estimates
+//   its clock offset from the server NTP-style over the socket and redraws
+//   the countdown from deadline - (Date.now() + offset).
+// - Reconnects on any close it did not ask for (jittered backoff, at most
+//   ~5 s), at once when the page becomes visible or the network returns; the
+//   server answers every (re)connect with a full snapshot.
+// - Pushes carry HTML fragments rendered by the server from the same
+//   partials as the page; they are swapped in by element id.
+// Protocol: docs/architecture.md.
+(function () {
+  "use strict";
+
+  var root = document.querySelector("[data-socket]");
+  if (!root) return;
+
+  var socket = null;
+  var version = parseInt(root.dataset.version, 10) || 0;
+  var phase = root.dataset.phase;
+  var offset = 0; // server clock minus this clock, in ms
+  var samples = []; // {rtt, offset}, the lowest round trip wins
+  var retries = 0;
+  var retryTimer = null;
+  var pingTimer = null;
+  var lastMessageAt = 0;
+  var wakeLock = null;
+
+  var SAMPLE_COUNT = 5;
+  var PING_EVERY = 10000;
+  var SILENCE_LIMIT = 25000; // no message for this long: the socket is dead
+
+  // --- connection state ------------------------------------------------------
+
+  function setConnection(state) {
+    document.querySelectorAll("[data-testid=connection]").forEach(function (el) {
+      el.dataset.state = state;
+      var label = el.querySelector(".connection-label");
+      if (label) label.textContent = el.dataset["label" + state.charAt(0).toUpperCase() + state.slice(1)];
+    });
+  }
+
+  function socketUrl() {
+    var scheme = location.protocol === "https:" ? "wss://" : "ws://";
+    return scheme + location.host + root.dataset.socket;
+  }
+
+  function connect() {
+    clearTimeout(retryTimer);
+    if (socket && (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING)) return;
+    var ws = new WebSocket(socketUrl());
+    socket = ws;
+    ws.onopen = function () {
+      retries = 0;
+      samples = [];
+      lastMessageAt = Date.now();
+      setConnection("online");
+      send({ type: "hello", version: version });
+      for (var i = 0; i < SAMPLE_COUNT; i++) setTimeout(ping, i * 150);
+      clearInterval(pingTimer);
+      pingTimer = setInterval(heartbeat, PING_EVERY);
+    };
+    ws.onmessage = function (event) {
+      lastMessageAt = Date.now();
+      var message = JSON.parse(event.data);
+      if (message.type === "pong") onPong(message);
+      else onState(message);
+    };
+    ws.onclose = function () {
+      if (socket !== ws) return; // an old socket we replaced
+      clearInterval(pingTimer);
+      socket = null;
+      scheduleReconnect();
+    };
+  }
+
+  function scheduleReconnect() {
+    setConnection(navigator.onLine === false ? "offline" : "reconnecting");
+    var delay = Math.min(5000, 250 * Math.pow(2, retries++));
+    retryTimer = setTimeout(connect, delay * (0.5 + Math.random() / 2));
+  }
+
+  function reconnectNow() {
+    if (socket && socket.readyState === WebSocket.OPEN) {
+      send({ type: "hello", version: version });
+      samples = [];
+      for (var i = 0; i < SAMPLE_COUNT; i++) setTimeout(ping, i * 150);
+      return;
+    }
+    retries = 0;
+    connect();
+  }
+
+  function send(message) {
+    if (socket && socket.readyState === WebSocket.OPEN) socket.send(JSON.stringify(message));
+  }
+
+  function heartbeat() {
+    if (Date.now() - lastMessageAt > SILENCE_LIMIT && socket) {
+      var dead = socket;
+      socket = null;
+      dead.close();
+      scheduleReconnect();
+      return;
+    }
+    ping();
+  }
+
+  // --- clock offset ------------------------------------------------------------
+
+  function ping() {
+    send({ type: "ping", t0: Date.now() });
+  }
+
+  function onPong(message) {
+    var t3 = Date.now();
+    var rtt = t3 - message.t0 - (message.t2 - message.t1);
+    samples.push({ rtt: rtt, offset: (message.t1 - message.t0 + (message.t2 - t3)) / 2 });
+    if (samples.length > 8) samples.shift();
+    var best = samples.reduce(function (a, b) { return b.rtt < a.rtt ? b : a; });
+    offset = best.offset;
+    root.dataset.clockOffset = Math.round(offset);
+    drawCountdowns();
+  }
+
+  // --- state ---------------------------------------------------------------------
+
+  function onState(message) {
+    if (message.version < version) return; // an older push overtaken by a snapshot
+    version = message.version;
+    root.dataset.version = version;
+    Object.keys(message.html || {}).forEach(function (id) {
+      var target = document.getElementById(id);
+      if (!target) return;
+      target.innerHTML = message.html[id];
+      if (window.htmx) window.htmx.process(target);
+    });
+    if (message.phase !== phase) {
+      phase = message.phase;
+      root.dataset.phase = phase;
+      announce(message.announce);
+    }
+    keepAwake(phase !== "lobby" && phase !== "closed");
+    drawCountdowns();
+  }
+
+  function announce(text) {
+    var announcer = document.getElementById("announcer");
+    if (announcer && text) announcer.textContent = text;
+    if (navigator.vibrate) {
+      try { navigator.vibrate(200); } catch (e) { /* not allowed here */ }
+    }
+  }
+
+  // --- countdown -------------------------------------------------------------------
+
+  function format(ms) {
+    var seconds = ms >= 0 ? Math.ceil(ms / 1000) : Math.floor(ms / 1000);
+    var whole = Math.abs(seconds);
+    var rest = whole % 60;
+    return (seconds < 0 ? "-" : "") + Math.floor(whole / 60) + ":" + (rest < 10 ? "0" : "") + rest;
+  }
+
+  function drawCountdowns() {
+    document.querySelectorAll("[data-testid=countdown]").forEach(function (el) {
+      var remaining;
+      if (el.dataset.paused === "true" && el.dataset.remaining !== "") {
+        remaining = parseInt(el.dataset.remaining, 10);
+      } else if (el.dataset.deadline) {
+        remaining = parseInt(el.dataset.deadline, 10) - (Date.now() + offset);
+      } else {
+        return;
+      }
+      var text = format(remaining);
+      if (el.textContent !== text) el.textContent = text;
+      var total = parseInt(el.dataset.total, 10);
+      var level = remaining < 0 ? "overrun" : total && remaining <= total * 0.05 ? "critical" : total && remaining <= total * 0.2 ? "warning" : "";
+      if (el.dataset.level !== level) el.dataset.level = level;
+    });
+  }
+
+  // --- screen wake lock ----------------------------------------------------------------
+
+  function keepAwake(wanted) {
+    if (!("wakeLock" in navigator)) return;
+    if (wanted && !wakeLock && document.visibilityState === "visible") {
+      navigator.wakeLock.request("screen").then(function (lock) {
+        wakeLock = lock;
+        lock.addEventListener("release", function () { wakeLock = null; });
+      }).catch(function () { /* refused: battery saver, or no permission */ });
+    } else if (!wanted && wakeLock) {
+      wakeLock.release();
+    }
+  }
+
+  // --- keyboard shortcuts (facilitator) -----------------------------------------------
+
+  document.addEventListener("keydown", function (event) {
+    if (event.ctrlKey || event.metaKey || event.altKey) return;
+    var tag = (event.target.tagName || "").toLowerCase();
+    if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
+    var key = event.key === "ArrowRight" ? "n" : event.key === "ArrowLeft" ? "b" : event.key.toLowerCase();
+    var button = document.querySelector('button[data-shortcut="' + key + '"]:not([disabled])');
+    if (button) {
+      event.preventDefault();
+      button.click();
+    }
+  });
+
+  // --- start -------------------------------------------------------------------------------
+
+  document.addEventListener("visibilitychange", function () {
+    if (document.visibilityState === "visible") {
+      reconnectNow();
+      keepAwake(phase !== "lobby" && phase !== "closed");
+    }
+  });
+  window.addEventListener("online", reconnectNow);
+  window.addEventListener("offline", function () { setConnection("offline"); });
+  window.addEventListener("pagehide", function () {
+    if (socket) { var s = socket; socket = null; s.close(); }
+  });
+
+  setInterval(drawCountdowns, 200);
+  drawCountdowns();
+  connect();
+})();
