@@ -213,10 +213,3 @@ SILENCED_SYSTEM_CHECKS = [
     # can make; we send HSTS but leave preloading to the deployment.
     "security.W021",
 ]
-
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": "WARNING"},
-}

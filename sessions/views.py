@@ -1,11 +1,12 @@
 """Pages and commands of a meeting: the facilitator's laptop, the presenter
 screen, the participants' phones, and joining by QR code."""
 
-from functools import partial
+from functools import partial, wraps
 
 import segno
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -18,6 +19,19 @@ from . import broadcast
 from .access import DEVICE_SESSION_KEY, Viewer, viewer_for
 from .models import CommandNotAllowed, JoinRequest, Meeting, StaleVersion
 from .routing import socket_path
+
+
+def login_or_admitted_device(view):
+    """Send visitors who are neither logged in nor an admitted phone to the login page."""
+
+    @wraps(view)
+    def wrapper(request: HttpRequest, pk: int, *args, **kwargs):
+        admitted = str(pk) in request.session.get(DEVICE_SESSION_KEY, {})
+        if not request.user.is_authenticated and not admitted:
+            return redirect_to_login(request.get_full_path())
+        return view(request, pk, *args, **kwargs)
+
+    return wrapper
 
 
 def _get_meeting_for_viewer(request: HttpRequest, pk: int) -> tuple[Meeting, Viewer]:
@@ -54,6 +68,7 @@ def _live_page(request, meeting, variant, template, socket_path, **extra) -> Htt
 
 
 @require_GET
+@login_or_admitted_device
 def participant(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, viewer = _get_meeting_for_viewer(request, pk)
     if viewer.is_facilitator:
@@ -70,6 +85,7 @@ def participant(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@login_or_admitted_device
 def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting_for_facilitator(request, pk)
     join_url = _join_url(request, meeting)
@@ -85,6 +101,7 @@ def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_GET
+@login_or_admitted_device
 def presenter(request: HttpRequest, pk: int) -> HttpResponse:
     meeting = _get_meeting_for_facilitator(request, pk)
     join_url = _join_url(request, meeting)
@@ -144,6 +161,9 @@ def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
             status, notice = 409, str(error)
     if not request.htmx:
         return redirect("meetings:facilitate", pk=pk)
+    if status == 200:
+        # The push redraws every screen, this one included: one path for the new state.
+        return HttpResponse(status=204)
     meeting = broadcast.load_meeting(pk)
     context = broadcast.live_context(meeting, "facilitator", notice=notice)
     html = render_to_string("sessions/facilitator.html#phase_panel", context, request)

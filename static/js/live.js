@@ -80,11 +80,14 @@
     retryTimer = setTimeout(connect, delay * (0.5 + Math.random() / 2));
   }
 
-  function reconnectNow() {
+  // Make sure the screen is current: ask for a snapshot if behind, reconnect if closed.
+  function refresh(resyncClock) {
     if (socket && socket.readyState === WebSocket.OPEN) {
       send({ type: "hello", version: version });
-      samples = [];
-      for (var i = 0; i < SAMPLE_COUNT; i++) setTimeout(ping, i * 150);
+      if (resyncClock) {
+        samples = [];
+        for (var i = 0; i < SAMPLE_COUNT; i++) setTimeout(ping, i * 150);
+      }
       return;
     }
     retries = 0;
@@ -207,15 +210,20 @@
     }
   });
 
+  // A command answered 204 is drawn by its push; without a socket, fetch a snapshot.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    if (event.detail.xhr && event.detail.xhr.status === 204) refresh(false);
+  });
+
   // --- start -------------------------------------------------------------------------------
 
   document.addEventListener("visibilitychange", function () {
     if (document.visibilityState === "visible") {
-      reconnectNow();
+      refresh(true);
       keepAwake(phase !== "lobby" && phase !== "closed");
     }
   });
-  window.addEventListener("online", reconnectNow);
+  window.addEventListener("online", function () { refresh(true); });
   window.addEventListener("offline", function () { setConnection("offline"); });
   window.addEventListener("pagehide", function () {
     if (socket) { var s = socket; socket = null; s.close(); }

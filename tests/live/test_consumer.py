@@ -1,0 +1,188 @@
+"""The meeting socket, through channels' WebsocketCommunicator."""
+
+import pytest
+from asgiref.sync import sync_to_async
+from channels.testing import WebsocketCommunicator
+from django.conf import settings
+from django.test import Client
+
+from intervisie.asgi import application
+from sessions.access import DEVICE_SESSION_KEY
+from sessions.models import Connection, JoinRequest
+
+pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
+
+ORIGIN = (b"origin", b"http://127.0.0.1:8000")
+
+
+@sync_to_async
+def cookie_for(user=None, admitted_request=None) -> bytes:
+    client = Client()
+    if user is not None:
+        client.force_login(user)
+    if admitted_request is not None:
+        session = client.session
+        session[DEVICE_SESSION_KEY] = {str(admitted_request.meeting_id): admitted_request.pk}
+        session.save()
+        client.cookies[settings.SESSION_COOKIE_NAME] = session.session_key
+    morsel = client.cookies.get(settings.SESSION_COOKIE_NAME)
+    return f"{settings.SESSION_COOKIE_NAME}={morsel.value}".encode() if morsel else b""
+
+
+async def open_socket(meeting, cookie: bytes = b"", path: str = "", origin=ORIGIN):
+    headers = [origin] if origin else []
+    if cookie:
+        headers.append((b"cookie", cookie))
+    communicator = WebsocketCommunicator(application, f"/ws/meetings/{meeting.pk}/{path}", headers=headers)
+    connected, _ = await communicator.connect()
+    return communicator, connected
+
+
+async def test_anonymous_connections_are_refused(meeting):
+    communicator, connected = await open_socket(meeting)
+    assert not connected
+
+
+@pytest.mark.parametrize("persona", ["outsider", "other_group_member", "coordinator"])
+async def test_people_outside_the_group_are_refused(meeting, persona, request):
+    user = await sync_to_async(request.getfixturevalue)(persona)
+    communicator, connected = await open_socket(meeting, await cookie_for(user))
+    assert not connected
+
+
+async def test_a_foreign_origin_is_refused(meeting, member):
+    cookie = await cookie_for(member)
+    communicator, connected = await open_socket(meeting, cookie, origin=(b"origin", b"https://evil.example"))
+    assert not connected
+
+
+async def test_a_member_gets_a_snapshot_without_asking(meeting, member):
+    communicator, connected = await open_socket(meeting, await cookie_for(member))
+    assert connected
+    snapshot = await communicator.receive_json_from()
+    assert snapshot["type"] == "snapshot"
+    assert snapshot["phase"] == "lobby"
+    assert snapshot["version"] == 0
+    assert 'data-testid="phase"' in snapshot["html"]["phase-panel"]
+    await communicator.disconnect()
+
+
+async def test_clock_pings_are_answered(meeting, member):
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()
+    await communicator.send_json_to({"type": "ping", "t0": 1234})
+    pong = await communicator.receive_json_from()
+    assert pong["type"] == "pong" and pong["t0"] == 1234
+    assert pong["t1"] <= pong["t2"]
+    await communicator.disconnect()
+
+
+async def test_a_command_is_pushed_to_every_audience(meeting, facilitator, member, case_owner):
+    sockets = {}
+    for name, user, path in [
+        ("member", member, ""),
+        ("case_owner", case_owner, ""),
+        ("facilitator", facilitator, ""),
+        ("presenter", facilitator, "presenter/"),
+    ]:
+        communicator, connected = await open_socket(meeting, await cookie_for(user), path)
+        assert connected, name
+        await communicator.receive_json_from()  # snapshot
+        sockets[name] = communicator
+    await sync_to_async(meeting.set_case_owner)(case_owner, 0)
+    await sync_to_async(meeting.start)(1)
+    pushes = {}
+    for name, communicator in sockets.items():
+        while True:  # skip the case-owner push and presence updates
+            message = await communicator.receive_json_from()
+            if message["version"] == 2:
+                break
+        pushes[name] = message
+    for message in pushes.values():
+        assert message["type"] == "push"
+        assert message["phase"] == "inventarisatie"
+        assert message["deadline"] > message["server_time"]
+    phase = meeting.current_phase
+    assert phase.case_owner_nl in pushes["case_owner"]["html"]["phase-panel"]
+    assert phase.member_nl in pushes["member"]["html"]["phase-panel"]
+    assert phase.facilitator_nl in pushes["facilitator"]["html"]["phase-panel"]
+    assert "presence-panel" in pushes["facilitator"]["html"]
+    assert "next-phase" not in pushes["member"]["html"]["phase-panel"]
+    for communicator in sockets.values():
+        await communicator.disconnect()
+
+
+async def test_a_socket_that_never_speaks_still_gets_pushes(meeting, member):
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()
+    await sync_to_async(meeting.start)(0)
+    message = await communicator.receive_json_from()
+    assert message["phase"] == "inventarisatie"
+    await communicator.disconnect()
+
+
+async def test_hello_with_an_old_version_gets_a_fresh_snapshot(meeting, member):
+    await sync_to_async(meeting.start)(0)
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()
+    await communicator.send_json_to({"type": "hello", "version": 1})
+    assert await communicator.receive_nothing(timeout=0.2)
+    await communicator.send_json_to({"type": "hello", "version": 0})
+    snapshot = await communicator.receive_json_from()
+    assert snapshot["type"] == "snapshot" and snapshot["version"] == 1
+    await communicator.disconnect()
+
+
+async def test_members_cannot_open_the_presenter_socket(meeting, member):
+    communicator, connected = await open_socket(meeting, await cookie_for(member), "presenter/")
+    assert not connected
+
+
+async def test_a_waiting_device_is_refused_and_an_admitted_one_let_in(meeting, member):
+    join_request = await sync_to_async(JoinRequest.objects.create)(meeting=meeting, user=member)
+    cookie = await cookie_for(admitted_request=join_request)
+    communicator, connected = await open_socket(meeting, cookie)
+    assert not connected
+    await sync_to_async(join_request.decide)(admit=True)
+    communicator, connected = await open_socket(meeting, cookie)
+    assert connected
+    snapshot = await communicator.receive_json_from()
+    assert snapshot["phase"] == "lobby"
+    await communicator.disconnect()
+
+
+async def test_the_facilitator_sees_who_connects(meeting, facilitator, member):
+    facilitator_socket, _ = await open_socket(meeting, await cookie_for(facilitator))
+    await facilitator_socket.receive_json_from()
+    member_socket, _ = await open_socket(meeting, await cookie_for(member))
+    while True:
+        message = await facilitator_socket.receive_json_from()
+        if member.first_name in message["html"].get("presence-panel", "") and "Verbonden: 2" in (
+            message["html"]["presence-panel"]
+        ):
+            break
+    assert await sync_to_async(Connection.objects.filter(meeting=meeting).count)() == 2
+    await member_socket.disconnect()
+    message = await facilitator_socket.receive_json_from()
+    assert "Verbonden: 1" in message["html"]["presence-panel"]
+    await facilitator_socket.disconnect()
+
+
+async def test_oversized_messages_close_the_socket(meeting, member):
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()
+    await communicator.send_to(text_data="x" * 5000)
+    output = await communicator.receive_output()
+    assert output["type"] == "websocket.close"
+
+
+async def test_a_chatty_socket_is_throttled(meeting, member):
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()
+    for number in range(40):
+        await communicator.send_json_to({"type": "ping", "t0": number})
+    answered = []
+    while not await communicator.receive_nothing(timeout=0.3):
+        answered.append((await communicator.receive_json_from())["t0"])
+    assert 0 < len(answered) <= 20
+    await communicator.disconnect()
