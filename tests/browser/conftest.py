@@ -145,9 +145,7 @@ def live(transactional_db, server, browser):
                 client = Client()
                 client.force_login(user)
                 cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-                context.add_cookies(
-                    [{"name": cookie.key, "value": cookie.value, "url": server.url}]
-                )
+                context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": server.url}])
             contexts.append(context)
             return context
 

@@ -1,7 +1,7 @@
 """The meeting socket, through channels' WebsocketCommunicator."""
 
 import pytest
-from asgiref.sync import sync_to_async
+from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.test import Client
@@ -157,8 +157,9 @@ async def test_the_facilitator_sees_who_connects(meeting, facilitator, member):
     member_socket, _ = await open_socket(meeting, await cookie_for(member))
     while True:
         message = await facilitator_socket.receive_json_from()
-        if member.first_name in message["html"].get("presence-panel", "") and "Verbonden: 2" in (
-            message["html"]["presence-panel"]
+        if (
+            member.first_name in message["html"].get("presence-panel", "")
+            and "Verbonden: 2" in (message["html"]["presence-panel"])
         ):
             break
     assert await sync_to_async(Connection.objects.filter(meeting=meeting).count)() == 2

@@ -1,0 +1,84 @@
+"""The servers under test, each a subprocess on a free port of 127.0.0.1."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCH = ROOT / "bench"
+PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class Server:
+    """A server process; use as a context manager so it always stops."""
+
+    def __init__(self, label: str, argv: list[str], port: int, env: dict, log: Path):
+        self.label, self.argv, self.port, self.env, self.log = label, argv, port, env, log
+        self.process = None
+
+    @property
+    def origin(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def __enter__(self):
+        with self.log.open("a") as log:
+            log.write(f"\n=== {self.label}: {' '.join(self.argv)}\n")
+        self.process = subprocess.Popen(
+            self.argv, cwd=ROOT, env=self.env, stdout=self.log.open("a"), stderr=subprocess.STDOUT
+        )
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"{self.label} stopped at start-up; see {self.log}")
+            try:
+                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
+                return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__()
+        raise RuntimeError(f"{self.label} did not listen within 60 s; see {self.log}")
+
+    def __exit__(self, *exc):
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait(timeout=10)
+
+
+def _env(database_url: str, **extra) -> dict:
+    env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": database_url, **extra}
+    env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
+    env.pop("REDIS_URL", None)  # one process, the in-memory channel layer, like `make run`
+    return env
+
+
+def project_daphne(database_url: str, log: Path) -> Server:
+    port = free_port()
+    argv = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "intervisie.asgi:application"]
+    return Server("project (daphne)", argv, port, _env(database_url), log)
+
+
+def project_runserver(database_url: str, log: Path) -> Server:
+    port = free_port()
+    argv = [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    return Server("project (runserver)", argv, port, _env(database_url), log)
+
+
+def floor_daphne(log: Path) -> Server:
+    port = free_port()
+    argv = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "floor_app:application"]
+    env = _env("sqlite:////nonexistent/unused.sqlite3", PYTHONPATH=str(BENCH))
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    return Server("floor (daphne)", argv, port, env, log)
