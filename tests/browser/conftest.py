@@ -125,6 +125,7 @@ def live(transactional_db, server, browser):
 
     class Live:
         url = server.url
+        errors = []  # JavaScript exceptions and console errors of every page
 
         def context(self, user=None, device=LAPTOP, clock_offset_ms=0):
             context = browser.new_context(base_url=server.url, **device)
@@ -152,6 +153,8 @@ def live(transactional_db, server, browser):
         def page(self, user=None, device=LAPTOP, clock_offset_ms=0):
             page = self.context(user, device, clock_offset_ms).new_page()
             page.set_default_timeout(10_000)
+            page.on("pageerror", lambda error: self.errors.append(str(error)))
+            page.on("console", lambda message: message.type == "error" and self.errors.append(message.text))
             return page
 
     yield Live()

@@ -119,6 +119,7 @@ def test_a_facilitator_and_phones_go_through_all_six_phases(live, demo):
     for page in [facilitator, *phones]:
         expect(page.get_by_test_id("phase")).to_have_attribute("data-phase", "closed")
     screenshot(phones[1], "phone-closed")
+    assert live.errors == []  # no script errors, nothing blocked by the Content-Security-Policy
 
 
 def test_the_phones_recover_on_their_own_after_a_server_restart(live, demo, server):
