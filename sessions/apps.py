@@ -8,3 +8,6 @@ class MeetingsConfig(AppConfig):
     # table name and migration of this app, so it never changes.
     label = "meetings"
     verbose_name = _("Bijeenkomsten")
+
+    def ready(self):
+        from . import signals  # noqa: F401 -- connects the receivers

@@ -8,18 +8,24 @@ Audiences are channel groups: the facilitator, the members (the case owner
 is among them and picks its own variant), and the presenter screen.
 """
 
+import asyncio
 import json
 import math
 import time
 
 from asgiref.sync import async_to_sync
+from channels.db import database_sync_to_async
 from channels.layers import get_channel_layer
 from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.functional import lazy
+from django.utils.translation import gettext as _
 
 from .models import Connection, JoinRequest, Meeting
+
+PRESENCE_DELAY = 0.5  # seconds
 
 AUDIENCE_VARIANTS = {
     "facilitator": ["facilitator"],
@@ -84,27 +90,35 @@ def presence(meeting: Meeting) -> dict:
     )
     members = list(meeting.group.members().order_by("first_name", "last_name"))
     people = members if meeting.facilitator in members else [meeting.facilitator, *members]
+    devices = list(
+        JoinRequest.objects.filter(
+            meeting=meeting, status__in=[JoinRequest.Status.WAITING, JoinRequest.Status.ADMITTED]
+        ).select_related("user")
+    )
+    for device in devices:
+        device.owner_connected = device.user_id in connected_ids
     return {
         "members": members,
         "people": [(person, person.pk in connected_ids) for person in people],
         "connected_count": len(connected_ids),
-        "waiting": list(
-            JoinRequest.objects.filter(meeting=meeting, status=JoinRequest.Status.WAITING).select_related(
-                "user"
-            )
-        ),
+        "waiting": [device for device in devices if device.status == JoinRequest.Status.WAITING],
+        "admitted": [device for device in devices if device.status == JoinRequest.Status.ADMITTED],
     }
 
 
 def live_context(meeting: Meeting, variant: str, **extra) -> dict:
-    """The template context shared by full pages and pushed fragments."""
+    """The template context shared by full pages and pushed fragments.
+
+    Language-dependent text (the instruction) stays lazy, so one context
+    serves the renders in every language.
+    """
     phase = meeting.current_phase
     role = variant if variant in ("facilitator", "case_owner", "member") else "member"
     context = {
         "meeting": meeting,
         "phase": phase,
         "variant": variant,
-        "instruction": phase.instruction(role) if phase else "",
+        "instruction": lazy(phase.instruction, str)(role) if phase else "",
         "state": state(meeting),
         "countdown": countdown_text(meeting),
         "allotted_ms": int(meeting.phase_allotted.total_seconds() * 1000) if meeting.phase_allotted else "",
@@ -126,22 +140,25 @@ FRAGMENTS = {
 }
 
 
-def frame(meeting: Meeting, variant: str, kind: str = "push", only: tuple = ()) -> str:
+def announcement(meeting: Meeting) -> str:
+    """What a screen reader says once when the state changes."""
+    if meeting.status == Meeting.Status.SCHEDULED:
+        return _("De bijeenkomst begint zo")
+    if meeting.status == Meeting.Status.CLOSED:
+        return _("De bijeenkomst is afgesloten")
+    return _("Nieuwe fase: %(name)s") % {"name": meeting.current_phase.name}
+
+
+def frame(meeting: Meeting, variant: str, kind: str = "push", only: tuple = (), context=None) -> str:
     """One JSON text frame for a variant, in the active language."""
-    context = live_context(meeting, variant)
+    context = context or live_context(meeting, variant)
     fragments = {
         target: render_to_string(template, context)
         for target, template in FRAGMENTS[variant].items()
         if not only or target in only
     }
-    phase = meeting.current_phase
     return json.dumps(
-        {
-            "type": kind,
-            **context["state"],
-            "announce": phase.name if phase else "",
-            "html": fragments,
-        }
+        {"type": kind, **context["state"], "announce": announcement(meeting), "html": fragments}
     )
 
 
@@ -150,9 +167,10 @@ def _send(meeting: Meeting, audiences, only: tuple = ()) -> None:
     for audience in audiences:
         frames = {}
         for variant in AUDIENCE_VARIANTS[audience]:
+            context = live_context(meeting, variant)
             for language, _name in settings.LANGUAGES:
                 with translation.override(language):
-                    frames[f"{variant}:{language}"] = frame(meeting, variant, only=only)
+                    frames[f"{variant}:{language}"] = frame(meeting, variant, only=only, context=context)
         async_to_sync(layer.group_send)(
             group_name(meeting.pk, audience),
             {"type": "meeting.push", "frames": frames, "case_owner_id": meeting.case_owner_id},
@@ -164,6 +182,43 @@ def meeting_changed(meeting_id: int) -> None:
     transaction.on_commit(lambda: _send(load_meeting(meeting_id), AUDIENCE_VARIANTS))
 
 
+def send_presence(meeting_id: int) -> None:
+    _send(load_meeting(meeting_id), ["facilitator"], only=("presence-panel",))
+
+
 def presence_changed(meeting_id: int) -> None:
     """Push the facilitator's list of connected and waiting people."""
-    transaction.on_commit(lambda: _send(load_meeting(meeting_id), ["facilitator"], only=("presence-panel",)))
+    transaction.on_commit(lambda: send_presence(meeting_id))
+
+
+_presence_scheduled: set[tuple[int, int]] = set()
+
+
+def schedule_presence(meeting_id: int) -> None:
+    """From a consumer: one presence push per meeting per PRESENCE_DELAY.
+
+    Sockets come and go in bursts (a room arriving, a server restart); the
+    facilitator needs the list after the burst, not once per socket.
+    """
+    loop = asyncio.get_running_loop()
+    key = (id(loop), meeting_id)
+    if key in _presence_scheduled:
+        return
+    _presence_scheduled.add(key)
+
+    async def push():
+        _presence_scheduled.discard(key)
+        await database_sync_to_async(send_presence)(meeting_id)
+
+    loop.call_later(PRESENCE_DELAY, lambda: loop.create_task(push()))
+
+
+def person_group(user_id: int) -> str:
+    return f"person.{user_id}"
+
+
+def access_changed(user_id: int) -> None:
+    """Make every open socket of this person check its access again (after the commit)."""
+    transaction.on_commit(
+        lambda: async_to_sync(get_channel_layer().group_send)(person_group(user_id), {"type": "access.check"})
+    )

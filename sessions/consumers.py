@@ -4,15 +4,22 @@ Protocol (docs/architecture.md): on accept the server sends a snapshot
 unasked; the client may send {"type": "hello", "version": n} (answered with
 a snapshot when it is behind) and {"type": "ping", "t0": ms} (answered with
 {"type": "pong", "t0", "t1", "t2"} for the clock offset).
+
+Access is checked when the socket opens, again on every hello and every
+LAST_SEEN_EVERY seconds, and at once when a person's access changes
+(logout, membership removed, phone revoked): a socket that lost it is closed
+with code 4403.
 """
 
 import json
 import time
+from importlib import import_module
+from types import SimpleNamespace
 
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
-from django.db import close_old_connections
+from django.contrib import auth
 from django.utils import timezone, translation
 
 from . import broadcast
@@ -21,59 +28,73 @@ from .models import Connection, Meeting
 
 MAX_MESSAGE_BYTES = 4096
 MAX_MESSAGES_PER_SECOND = 20
-# A ping refreshes the connection's last_seen at most this often.
-LAST_SEEN_EVERY = 20.0
+HELLO_EVERY = 1.0  # a hello may ask for a snapshot this often at most
+LAST_SEEN_EVERY = 20.0  # a ping refreshes last_seen and rechecks access this often
+FORBIDDEN = 4403
 
 
 class MeetingConsumer(AsyncWebsocketConsumer):
+    groups_joined: list[str] = []
+
     async def connect(self):
         self.meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         chosen = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
         self.language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        presenter = self.scope["url_route"]["kwargs"].get("view") == "presenter"
-        snapshot = await self._admit(presenter)
-        if snapshot is None:
-            await self.close(code=4403)
+        self.presenter = self.scope["url_route"]["kwargs"].get("view") == "presenter"
+        if not await database_sync_to_async(self._admit)():
+            await self.close(code=FORBIDDEN)  # before accept: the handshake is refused
             return
-        await self.channel_layer.group_add(self.group, self.channel_name)
+        # Join the groups before rendering the snapshot, so no push falls in between.
+        self.groups_joined = [
+            broadcast.group_name(self.meeting_id, self.audience),
+            broadcast.person_group(self.person_id),
+        ]
+        for group in self.groups_joined:
+            await self.channel_layer.group_add(group, self.channel_name)
         await self.accept()
-        await self.send(text_data=snapshot)
-        self.window_start, self.window_count, self.seen_at = time.monotonic(), 0, time.monotonic()
-        await self._presence(connected=True)
+        now = time.monotonic()
+        self.window_start, self.window_count, self.seen_at, self.hello_at = now, 0, now, 0.0
+        await self.send(text_data=await database_sync_to_async(self._snapshot)())
+        await database_sync_to_async(self._record_presence)(connected=True)
+        self._presence_changed()
 
-    @database_sync_to_async
-    def _admit(self, presenter: bool) -> str | None:
-        """Decide who this is; return the first snapshot, or None to refuse."""
-        close_old_connections()
+    def _viewer(self):
+        """Who this socket belongs to now, read afresh from the database."""
         meeting = Meeting.objects.filter(pk=self.meeting_id).first()
-        viewer = meeting and viewer_for(meeting, self.scope.get("user"), self.scope.get("session"))
-        if not viewer or (presenter and not viewer.is_facilitator):
+        if meeting is None:
             return None
+        session = self.scope.get("session")
+        if session is not None and session.session_key:
+            session = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
+        user = auth.get_user(SimpleNamespace(session=session)) if session is not None else None
+        return viewer_for(meeting, user, session)
+
+    def _admit(self) -> bool:
+        viewer = self._viewer()
+        if not viewer or (self.presenter and not viewer.is_facilitator):
+            return False
         self.person_id = viewer.person.pk
-        self.audience = "presenter" if presenter else viewer.audience
-        self.group = broadcast.group_name(self.meeting_id, self.audience)
-        return self._snapshot(broadcast.load_meeting(self.meeting_id))
+        self.audience = "presenter" if self.presenter else viewer.audience
+        return True
+
+    def _still_allowed(self) -> bool:
+        viewer = self._viewer()
+        expected = "facilitator" if self.presenter else self.audience
+        return bool(viewer) and viewer.person.pk == self.person_id and viewer.audience == expected
 
     def _variant(self, case_owner_id) -> str:
         if self.audience == "member" and self.person_id == case_owner_id:
             return "case_owner"
         return self.audience
 
-    def _snapshot(self, meeting: Meeting) -> str:
+    def _snapshot(self, known_version=None) -> str | None:
+        meeting = broadcast.load_meeting(self.meeting_id)
+        if meeting.version == known_version:
+            return None
         with translation.override(self.language):
             return broadcast.frame(meeting, self._variant(meeting.case_owner_id), kind="snapshot")
 
-    @database_sync_to_async
-    def _fresh_snapshot(self, known_version) -> str | None:
-        close_old_connections()
-        meeting = broadcast.load_meeting(self.meeting_id)
-        return None if meeting.version == known_version else self._snapshot(meeting)
-
-    async def _presence(self, connected: bool) -> None:
-        await database_sync_to_async(self._record_presence)(connected)
-
     def _record_presence(self, connected: bool) -> None:
-        close_old_connections()
         if connected:
             Connection.objects.update_or_create(
                 channel_name=self.channel_name,
@@ -86,18 +107,21 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             )
         else:
             Connection.objects.filter(channel_name=self.channel_name).delete()
-        if self.audience != "presenter":
-            broadcast.presence_changed(self.meeting_id)
 
-    @database_sync_to_async
-    def _touch(self) -> None:
-        close_old_connections()
+    def _presence_changed(self) -> None:
+        if self.audience != "presenter":
+            broadcast.schedule_presence(self.meeting_id)
+
+    def _touch(self) -> bool:
         Connection.objects.filter(channel_name=self.channel_name).update(last_seen=timezone.now())
+        return self._still_allowed()
 
     async def disconnect(self, code):
-        if hasattr(self, "group"):
-            await self.channel_layer.group_discard(self.group, self.channel_name)
-            await self._presence(connected=False)
+        for group in self.groups_joined:
+            await self.channel_layer.group_discard(group, self.channel_name)
+        if self.groups_joined:
+            await database_sync_to_async(self._record_presence)(connected=False)
+            self._presence_changed()
 
     async def receive(self, text_data=None, bytes_data=None):
         t1 = time.time() * 1000
@@ -125,12 +149,29 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             )
             if now - self.seen_at >= LAST_SEEN_EVERY:
                 self.seen_at = now
-                await self._touch()
-        elif message.get("type") == "hello":
-            snapshot = await self._fresh_snapshot(message.get("version"))
-            if snapshot:
-                await self.send(text_data=snapshot)
+                if not await database_sync_to_async(self._touch)():
+                    await self.close(code=FORBIDDEN)
+        elif message.get("type") == "hello" and now - self.hello_at >= HELLO_EVERY:
+            self.hello_at = now
+            await self._hello(message.get("version"))
+
+    @database_sync_to_async
+    def _checked_snapshot(self, known_version):
+        if not self._still_allowed():
+            return False
+        return self._snapshot(known_version)
+
+    async def _hello(self, known_version) -> None:
+        snapshot = await self._checked_snapshot(known_version)
+        if snapshot is False:
+            await self.close(code=FORBIDDEN)
+        elif snapshot:
+            await self.send(text_data=snapshot)
 
     async def meeting_push(self, event):
         variant = self._variant(event["case_owner_id"])
         await self.send(text_data=event["frames"][f"{variant}:{self.language}"])
+
+    async def access_check(self, event):
+        if not await database_sync_to_async(self._still_allowed)():
+            await self.close(code=FORBIDDEN)

@@ -15,7 +15,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from groups.models import IntervisionGroup, Membership
+from groups.models import IntervisionGroup
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 JOIN_CODE_LENGTH = 6
@@ -99,6 +99,10 @@ class CommandNotAllowed(Exception):
 
 def new_join_code() -> str:
     return "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(JOIN_CODE_LENGTH))
+
+
+def new_check_code() -> str:
+    return f"{secrets.randbelow(90) + 10}"
 
 
 class Meeting(models.Model):
@@ -207,9 +211,6 @@ class Meeting(models.Model):
             return None
         return self.phase_deadline - (now or timezone.now())
 
-    def is_member(self, user) -> bool:
-        return Membership.objects.filter(group_id=self.group_id, user=user).exists()
-
     # --- commands ----------------------------------------------------------
 
     def _apply(self, command: str, expected_version: int, by, **changes) -> None:
@@ -256,10 +257,14 @@ class Meeting(models.Model):
     def _require_live(self) -> None:
         if not self.is_live:
             raise CommandNotAllowed(_("De bijeenkomst loopt niet."))
+        if self.phase_index is None:  # the method's phases were edited during the meeting
+            raise CommandNotAllowed(_("De huidige fase bestaat niet meer in deze werkvorm."))
 
     def start(self, expected_version: int, by=None) -> None:
         if self.status != self.Status.SCHEDULED:
             raise CommandNotAllowed(_("De bijeenkomst is al begonnen."))
+        if not self.phases:
+            raise CommandNotAllowed(_("De werkvorm van deze bijeenkomst heeft geen fasen."))
         changes = self._enter_phase(self.phases[0], timezone.now())
         self._apply("start", expected_version, by, status=self.Status.LIVE, **changes)
 
@@ -378,6 +383,9 @@ class JoinRequest(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="join_requests")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    # Shown on the waiting phone and beside its name on the facilitator's screen,
+    # so two phones that picked the same name can be told apart.
+    check_code = models.CharField(max_length=2, default=new_check_code)
     created_at = models.DateTimeField(auto_now_add=True)
     decided_at = models.DateTimeField(null=True, blank=True)
 
@@ -396,6 +404,7 @@ class JoinRequest(models.Model):
         from . import broadcast
 
         broadcast.presence_changed(self.meeting_id)
+        broadcast.access_changed(self.user_id)
 
 
 class Connection(models.Model):

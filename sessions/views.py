@@ -22,13 +22,21 @@ from .routing import socket_path
 
 
 def login_or_admitted_device(view):
-    """Send visitors who are neither logged in nor an admitted phone to the login page."""
+    """Visitors who are not logged in: an admitted phone goes on, a phone whose
+    access ended goes back to the join page (which says why), others log in."""
 
     @wraps(view)
     def wrapper(request: HttpRequest, pk: int, *args, **kwargs):
-        admitted = str(pk) in request.session.get(DEVICE_SESSION_KEY, {})
-        if not request.user.is_authenticated and not admitted:
+        if request.user.is_authenticated:
+            return view(request, pk, *args, **kwargs)
+        request_id = request.session.get(DEVICE_SESSION_KEY, {}).get(str(pk))
+        if not request_id:
             return redirect_to_login(request.get_full_path())
+        device = JoinRequest.objects.filter(pk=request_id, meeting_id=pk).select_related("meeting").first()
+        if device is None:
+            raise Http404
+        if device.status != JoinRequest.Status.ADMITTED or device.meeting.status == Meeting.Status.CLOSED:
+            return redirect("meetings:join", code=device.meeting.join_code)
         return view(request, pk, *args, **kwargs)
 
     return wrapper
@@ -62,8 +70,8 @@ def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(scale=1, omitsize=True, border=2, title=url)
 
 
-def _live_page(request, meeting, variant, template, socket_path, **extra) -> HttpResponse:
-    context = broadcast.live_context(meeting, variant, socket_path=socket_path, **extra)
+def _live_page(request, meeting, variant, template, socket, **extra) -> HttpResponse:
+    context = broadcast.live_context(meeting, variant, socket_path=socket, **extra)
     return render(request, template, context)
 
 
@@ -129,12 +137,14 @@ COMMANDS = {
 
 
 def _chosen_case_owner(request: HttpRequest):
+    """The member picked in the case-owner list; empty means nobody yet."""
     chosen = request.POST.get("case_owner", "")
     if not chosen:
         return None
-    if not chosen.isdigit():
+    person = get_user_model().objects.filter(pk=chosen).first() if chosen.isdigit() else None
+    if person is None:
         raise CommandNotAllowed(_("Kies een deelnemer uit de lijst."))
-    return get_user_model().objects.filter(pk=chosen).first()
+    return person
 
 
 @require_POST
@@ -172,12 +182,17 @@ def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 @require_POST
 def decide_join(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
-    """Admit or refuse a phone that asked to join as a member."""
+    """Admit or refuse a waiting phone, or revoke an admitted one."""
     meeting = _get_meeting_for_facilitator(request, pk)
     join_request = get_object_or_404(
-        JoinRequest, pk=request_id, meeting=meeting, status=JoinRequest.Status.WAITING
+        JoinRequest,
+        pk=request_id,
+        meeting=meeting,
+        status__in=[JoinRequest.Status.WAITING, JoinRequest.Status.ADMITTED],
     )
-    join_request.decide(admit=request.POST.get("decision") == "admit")
+    admit = request.POST.get("decision") == "admit"
+    if not (admit and join_request.status == JoinRequest.Status.ADMITTED):
+        join_request.decide(admit=admit)
     if not request.htmx:
         return redirect("meetings:facilitate", pk=pk)
     context = broadcast.live_context(meeting, "facilitator")

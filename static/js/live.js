@@ -21,7 +21,9 @@
   var offset = 0; // server clock minus this clock, in ms
   var samples = []; // {rtt, offset}, the lowest round trip wins
   var retries = 0;
+  var failedOpens = 0; // closes before the socket ever opened: down, or refused
   var retryTimer = null;
+  var openTimer = null;
   var pingTimer = null;
   var lastMessageAt = 0;
   var wakeLock = null;
@@ -29,6 +31,7 @@
   var SAMPLE_COUNT = 5;
   var PING_EVERY = 10000;
   var SILENCE_LIMIT = 25000; // no message for this long: the socket is dead
+  var OPEN_TIMEOUT = 5000; // a handshake that takes longer is given up and retried
 
   // --- connection state ------------------------------------------------------
 
@@ -49,9 +52,17 @@
     clearTimeout(retryTimer);
     if (socket && (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING)) return;
     var ws = new WebSocket(socketUrl());
+    var opened = false;
     socket = ws;
+    clearTimeout(openTimer);
+    openTimer = setTimeout(function () {
+      if (socket === ws && !opened) ws.close();
+    }, OPEN_TIMEOUT);
     ws.onopen = function () {
+      opened = true;
+      clearTimeout(openTimer);
       retries = 0;
+      failedOpens = 0;
       samples = [];
       lastMessageAt = Date.now();
       setConnection("online");
@@ -62,16 +73,28 @@
     };
     ws.onmessage = function (event) {
       lastMessageAt = Date.now();
+      setConnection("online");
       var message = JSON.parse(event.data);
       if (message.type === "pong") onPong(message);
       else onState(message);
     };
-    ws.onclose = function () {
+    ws.onclose = function (event) {
       if (socket !== ws) return; // an old socket we replaced
       clearInterval(pingTimer);
+      clearTimeout(openTimer);
       socket = null;
+      if (!opened) failedOpens++;
+      if (event.code === 4403 || failedOpens >= 3) checkAccess();
       scheduleReconnect();
     };
+  }
+
+  // Refused, or the server is down? The page itself tells: when it no longer
+  // answers 200 (access gone, meeting ended, logged out) reload it to show why.
+  function checkAccess() {
+    fetch(location.href, { redirect: "manual", cache: "no-store" }).then(function (response) {
+      if (response.status !== 200) location.reload();
+    }).catch(function () { /* the server is down: keep trying */ });
   }
 
   function scheduleReconnect() {
@@ -116,6 +139,7 @@
   }
 
   function onPong(message) {
+    if (typeof message.t0 !== "number") return;
     var t3 = Date.now();
     var rtt = t3 - message.t0 - (message.t2 - message.t1);
     samples.push({ rtt: rtt, offset: (message.t1 - message.t0 + (message.t2 - t3)) / 2 });
@@ -129,14 +153,24 @@
   // --- state ---------------------------------------------------------------------
 
   function onState(message) {
+    if (!samples.length && message.server_time) {
+      // Until the first clock ping returns, the frame's server time is the best estimate.
+      offset = message.server_time - Date.now();
+    }
     if (message.version < version) return; // an older push overtaken by a snapshot
     version = message.version;
     root.dataset.version = version;
     Object.keys(message.html || {}).forEach(function (id) {
       var target = document.getElementById(id);
       if (!target) return;
+      var focused = document.activeElement;
+      var focusedId = target.contains(focused) && focused.dataset ? focused.dataset.testid : null;
       target.innerHTML = message.html[id];
       if (window.htmx) window.htmx.process(target);
+      if (focusedId) {
+        var again = target.querySelector('[data-testid="' + focusedId + '"]');
+        if (again) again.focus();
+      }
     });
     if (message.phase !== phase) {
       phase = message.phase;
@@ -203,17 +237,30 @@
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
     var key = event.key === "ArrowRight" ? "n" : event.key === "ArrowLeft" ? "b" : event.key.toLowerCase();
-    var button = document.querySelector('button[data-shortcut="' + key + '"]:not([disabled])');
-    if (button) {
-      event.preventDefault();
-      button.click();
+    var buttons = document.querySelectorAll("button[data-shortcut]");
+    for (var i = 0; i < buttons.length; i++) {
+      if (buttons[i].dataset.shortcut === key && !buttons[i].disabled) {
+        event.preventDefault();
+        buttons[i].click();
+        return;
+      }
     }
   });
 
-  // A command answered 204 is drawn by its push; without a socket, fetch a snapshot.
+  // A command answered 204 is drawn by its push; without a socket, reconnect for a snapshot.
   document.addEventListener("htmx:afterRequest", function (event) {
-    if (event.detail.xhr && event.detail.xhr.status === 204) refresh(false);
+    var status = event.detail.xhr && event.detail.xhr.status;
+    if (status === 204 && !(socket && socket.readyState === WebSocket.OPEN)) refresh(false);
+    showError(status >= 400 && status !== 409 && status !== 400 ? "server" : null);
   });
+  document.addEventListener("htmx:sendError", function () { showError("network"); });
+
+  function showError(kind) {
+    var box = document.getElementById("live-error");
+    if (!box) return;
+    box.hidden = !kind;
+    if (kind) box.textContent = box.dataset[kind];
+  }
 
   // --- start -------------------------------------------------------------------------------
 

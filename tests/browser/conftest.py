@@ -11,6 +11,7 @@ import socket
 import subprocess
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -160,6 +161,13 @@ def live(transactional_db, server, browser):
     yield Live()
     for context in contexts:
         context.close()
+
+
+def in_thread(function):
+    """Run ORM writes off this thread: Playwright's event loop holds it, and a
+    write pushes to the channel layer after its commit (async_to_sync)."""
+    with ThreadPoolExecutor(1) as pool:
+        return pool.submit(function).result()
 
 
 def screenshot(page, name: str) -> None:

@@ -1,7 +1,7 @@
 """A facilitator and phones go through a whole meeting in real Chromium."""
 
 import re
-from concurrent.futures import ThreadPoolExecutor
+from io import StringIO
 
 import pytest
 from django.core.management import call_command
@@ -9,14 +9,14 @@ from playwright.sync_api import expect
 
 from sessions.models import Meeting
 
-from .conftest import LAPTOP, PHONE, screenshot
+from .conftest import LAPTOP, PHONE, in_thread, screenshot
 
 PHASES = ["inventarisatie", "analyse", "bewustwording", "advies", "groepsthema", "evaluatie"]
 
 
 @pytest.fixture
 def demo(method):
-    call_command("demo", stdout=open("/dev/null", "w"))
+    in_thread(lambda: call_command("demo", stdout=StringIO()))
     return Meeting.objects.get(group__name__startswith="Intervisiegroep")
 
 
@@ -135,17 +135,14 @@ def test_the_phones_recover_on_their_own_after_a_server_restart(live, demo, serv
     try:
         for phone in phones:
             expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "reconnecting")
-        # The state moves on while the phones are cut off (in a thread of its own:
-        # Playwright's event loop holds this one, and the change pushes after commit).
-        with ThreadPoolExecutor(1) as pool:
-            pool.submit(lambda: Meeting.objects.get(pk=demo.pk).advance(demo.version)).result()
+        # The state moves on while the phones are cut off.
+        in_thread(lambda: Meeting.objects.get(pk=demo.pk).advance(demo.version))
     finally:
         server.start()
 
-    for phone in phones:
-        expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online", timeout=10_000)
-        expect(phone.get_by_test_id("phase")).to_have_attribute("data-phase", "analyse", timeout=10_000)
-    facilitator.reload()
+    for page in [facilitator, *phones]:
+        expect(page.get_by_test_id("connection")).to_have_attribute("data-state", "online", timeout=10_000)
+        expect(page.get_by_test_id("phase")).to_have_attribute("data-phase", "analyse", timeout=10_000)
     facilitator.get_by_test_id("next-phase").click()
     for phone in phones:
         expect(phone.get_by_test_id("phase")).to_have_attribute("data-phase", "bewustwording")
@@ -161,13 +158,20 @@ def test_a_phone_without_an_account_picks_a_name_and_is_admitted(live, demo):
     assert phone.get_by_test_id("phase").count() == 0  # a waiting phone sees nothing of the meeting
     screenshot(phone, "phone-waiting")
 
-    expect(facilitator.get_by_test_id("waiting-device")).to_contain_text("Gert")
+    check_code = phone.get_by_test_id("check-code").inner_text()
+    expect(facilitator.get_by_test_id("waiting-device")).to_contain_text(f"Gert {check_code}")
     facilitator.get_by_test_id("admit").click()
     expect(phone).to_have_url(re.compile(rf"/meetings/{demo.pk}/$"))
     expect(phone.get_by_test_id("phase")).to_have_attribute("data-phase", "lobby")
     facilitator.get_by_test_id("start-meeting").click()
     expect(phone.get_by_test_id("phase")).to_have_attribute("data-phase", "inventarisatie")
     expect(facilitator.get_by_test_id("connected-list")).to_contain_text("Gert")
+
+    # The facilitator takes the phone's access away again: it is sent back to the start.
+    facilitator.once("dialog", lambda dialog: dialog.accept())
+    facilitator.get_by_test_id("revoke").click()
+    expect(phone).to_have_url(re.compile(rf"/j/{demo.join_code}/$"), timeout=15_000)
+    expect(phone.get_by_text("niet toegelaten")).to_be_visible()
 
 
 def test_the_presenter_screen_follows_the_meeting(live, demo):

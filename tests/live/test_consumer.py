@@ -121,7 +121,8 @@ async def test_a_socket_that_never_speaks_still_gets_pushes(meeting, member):
     await communicator.disconnect()
 
 
-async def test_hello_with_an_old_version_gets_a_fresh_snapshot(meeting, member):
+async def test_hello_with_an_old_version_gets_a_fresh_snapshot(meeting, member, monkeypatch):
+    monkeypatch.setattr("sessions.consumers.HELLO_EVERY", 0)
     await sync_to_async(meeting.start)(0)
     communicator, _ = await open_socket(meeting, await cookie_for(member))
     await communicator.receive_json_from()
@@ -187,3 +188,77 @@ async def test_a_chatty_socket_is_throttled(meeting, member):
         answered.append((await communicator.receive_json_from())["t0"])
     assert 0 < len(answered) <= 20
     await communicator.disconnect()
+
+
+async def test_hellos_are_answered_once_a_second_at_most(meeting, member):
+    await sync_to_async(meeting.start)(0)
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()
+    for _ in range(5):
+        await communicator.send_json_to({"type": "hello", "version": 0})
+    assert (await communicator.receive_json_from())["type"] == "snapshot"
+    assert await communicator.receive_nothing(timeout=0.3)
+    await communicator.disconnect()
+
+
+async def test_a_phone_admitted_to_another_meeting_is_refused(meeting, member, group, facilitator, method):
+    from sessions.models import Meeting
+
+    other = await sync_to_async(Meeting.objects.create)(
+        group=group,
+        facilitator=facilitator,
+        method=method,
+        scheduled_start=meeting.scheduled_start,
+        scheduled_end=meeting.scheduled_end,
+    )
+    join_request = await sync_to_async(JoinRequest.objects.create)(meeting=other, user=member)
+    await sync_to_async(join_request.decide)(admit=True)
+    cookie = await cookie_for(admitted_request=join_request)
+    communicator, connected = await open_socket(meeting, cookie)
+    assert not connected
+    communicator, connected = await open_socket(other, cookie)
+    assert connected
+    await communicator.disconnect()
+
+
+async def expect_closed_for_access(communicator):
+    while True:
+        output = await communicator.receive_output(timeout=2)
+        if output["type"] == "websocket.close":
+            assert output["code"] == 4403
+            return
+
+
+async def test_removing_a_member_closes_their_open_socket(meeting, member):
+    from groups.models import Membership
+
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()
+    await sync_to_async(Membership.objects.filter(user=member).delete)()
+    await expect_closed_for_access(communicator)
+
+
+async def test_logging_out_closes_the_open_socket(meeting, member):
+    client = Client()
+    await sync_to_async(client.force_login)(member)
+    cookie = f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}".encode()
+    communicator, _ = await open_socket(meeting, cookie)
+    await communicator.receive_json_from()
+    await sync_to_async(client.post)("/accounts/logout/")
+    await expect_closed_for_access(communicator)
+
+
+async def test_revoking_an_admitted_phone_closes_its_socket_only(meeting, member):
+    join_request = await sync_to_async(JoinRequest.objects.create)(meeting=meeting, user=member)
+    await sync_to_async(join_request.decide)(admit=True)
+    phone, connected = await open_socket(meeting, await cookie_for(admitted_request=join_request))
+    assert connected
+    await phone.receive_json_from()
+    own, _ = await open_socket(meeting, await cookie_for(member))
+    await own.receive_json_from()
+    await sync_to_async(join_request.decide)(admit=False)
+    await expect_closed_for_access(phone)
+    await own.send_json_to({"type": "ping", "t0": 1})
+    while (message := await own.receive_json_from())["type"] != "pong":
+        pass
+    await own.disconnect()

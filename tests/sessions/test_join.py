@@ -59,7 +59,7 @@ def test_picking_a_name_asks_the_facilitator_and_shows_only_a_waiting_page(meeti
     page = client.get(wait_url(meeting)).content.decode()
     assert member.first_name in page and 'data-testid="phase"' not in page
     assert client.get(wait_url(meeting), HTTP_HX_REQUEST="true").status_code == 204
-    assert client.get(reverse("meetings:participant", args=[meeting.pk])).status_code == 404
+    assert client.get(reverse("meetings:participant", args=[meeting.pk])).url == join_url(meeting)
 
 
 def test_picking_a_name_that_is_not_a_member_is_refused_with_a_message(meeting, outsider):
@@ -99,7 +99,8 @@ def test_an_admitted_phone_loses_access_when_the_meeting_ends(meeting, member):
     client = admitted_client(meeting, member)
     meeting.start(meeting.version)
     meeting.close(meeting.version)
-    assert client.get(reverse("meetings:participant", args=[meeting.pk])).status_code == 404
+    response = client.get(reverse("meetings:participant", args=[meeting.pk]))
+    assert response.url == join_url(meeting)
     assert client.get(join_url(meeting)).status_code == 410
 
 
