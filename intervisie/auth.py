@@ -26,9 +26,19 @@ class EmailBackend(ModelBackend):
         return None
 
 
-def _failure_keys(request, username: str) -> list[str]:
+def _failure_counters(request, username: str) -> list[tuple[str, int]]:
+    """(cache key, limit) pairs: per account from one address, and per address.
+
+    Counting an account per address means nobody elsewhere can lock the
+    facilitator out before a meeting; the per-address limit is high because a
+    whole organisation may share one address.
+    """
     address = request.META.get("REMOTE_ADDR", "") if request else ""
-    return [f"login-fail:user:{username.strip().lower()}", f"login-fail:addr:{address}"]
+    account = username.strip().lower()
+    return [
+        (f"login-fail:{account}:{address}", settings.LOGIN_FAILURE_LIMIT),
+        (f"login-fail:addr:{address}", settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS),
+    ]
 
 
 class EmailAuthenticationForm(AuthenticationForm):
@@ -47,13 +57,13 @@ class EmailAuthenticationForm(AuthenticationForm):
 
     def clean(self):
         username = self.cleaned_data.get("username") or ""
-        keys = _failure_keys(self.request, username)
-        if any(cache.get(key, 0) >= settings.LOGIN_FAILURE_LIMIT for key in keys):
+        counters = _failure_counters(self.request, username)
+        if any(cache.get(key, 0) >= limit for key, limit in counters):
             raise forms.ValidationError(self.error_messages["too_many"], code="too_many")
         try:
             return super().clean()
         except forms.ValidationError:
-            for key in keys:
+            for key, _limit in counters:
                 cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
                 cache.incr(key)
             raise

@@ -47,7 +47,6 @@ def login_as_facilitator(live, meeting):
     return page
 
 
-@pytest.mark.smoke
 def test_a_facilitator_and_phones_go_through_all_six_phases(live, demo):
     facilitator = login_as_facilitator(live, demo)
     join_url = facilitator.get_by_test_id("join-qr").get_attribute("data-join-url")
