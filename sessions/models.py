@@ -187,6 +187,11 @@ class Meeting(models.Model):
         return None if index is None else self.phases[index]
 
     @property
+    def next_phase(self) -> MethodPhase | None:
+        index = self.phase_index
+        return self.phases[index + 1] if index is not None and index + 1 < len(self.phases) else None
+
+    @property
     def state_key(self) -> str:
         """The key the pages and the socket protocol show: lobby, a phase key, or closed."""
         if self.status == self.Status.SCHEDULED:
