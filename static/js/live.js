@@ -66,7 +66,7 @@
       samples = [];
       lastMessageAt = Date.now();
       setConnection("online");
-      send({ type: "hello", version: version });
+      // No hello needed here: the server sends a snapshot on every accept.
       for (var i = 0; i < SAMPLE_COUNT; i++) setTimeout(ping, i * 150);
       clearInterval(pingTimer);
       pingTimer = setInterval(heartbeat, PING_EVERY);
