@@ -58,8 +58,12 @@ def create(meetings: int) -> tuple[list[MeetingData], list[str]]:
         )
         users = User.objects.bulk_create(
             [
-                User(username=f"bench{n:03d}-{i}@example.org", email=f"bench{n:03d}-{i}@example.org",
-                     first_name=f"Lid{i}", password=unusable)  # fmt: skip
+                User(
+                    username=f"bench{n:03d}-{i}@example.org",
+                    email=f"bench{n:03d}-{i}@example.org",
+                    first_name=f"Lid{i}",
+                    password=unusable,
+                )  # fmt: skip
                 for n in range(meetings)
                 for i in range(MEMBERS_PER_MEETING + 1)
             ]

@@ -73,7 +73,9 @@ class Send(AsyncHttpConsumer):
             await self.send_response(409, b"stale", headers=[(b"content-type", b"text/plain")])
             return
         versions[room] = versions.get(room, 0) + 1
-        await self.channel_layer.group_send(f"room.{room}", {"type": "room.push", "text": frame("push", room)})
+        await self.channel_layer.group_send(
+            f"room.{room}", {"type": "room.push", "text": frame("push", room)}
+        )
         await self.send_response(204, b"")
 
 

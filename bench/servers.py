@@ -1,6 +1,7 @@
 """The servers under test, each a subprocess on a free port of 127.0.0.1."""
 
 import os
+import signal
 import socket
 import subprocess
 import sys
@@ -9,7 +10,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
+STOP_GRACE_S = 5
 PYTHON = str(ROOT / ".venv" / "bin" / "python") if (ROOT / ".venv").exists() else sys.executable
+SERVER_PYTHON = [PYTHON, "-X", "faulthandler"]  # a hung server's threads can be dumped
 
 
 def free_port() -> int:
@@ -24,6 +27,7 @@ class Server:
     def __init__(self, label: str, argv: list[str], port: int, env: dict, log: Path):
         self.label, self.argv, self.port, self.env, self.log = label, argv, port, env, log
         self.process = None
+        self.killed = False
 
     @property
     def origin(self) -> str:
@@ -49,12 +53,25 @@ class Server:
 
     def __exit__(self, *exc):
         if self.process and self.process.poll() is None:
+            started = time.monotonic()
             self.process.terminate()
             try:
-                self.process.wait(timeout=10)
+                self.process.wait(timeout=STOP_GRACE_S)
             except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
+                self.killed = True
+                print(
+                    f"{self.label} did not stop within {STOP_GRACE_S} s of SIGTERM; "
+                    f"its threads are dumped to {self.log}",
+                    flush=True,
+                )
+                self.process.send_signal(signal.SIGABRT)  # -X faulthandler prints every thread
+                try:
+                    self.process.wait(timeout=5)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=10)
+            else:
+                print(f"{self.label} stopped in {time.monotonic() - started:.1f} s", flush=True)
 
 
 def _env(database_url: str, **extra) -> dict:
@@ -66,19 +83,19 @@ def _env(database_url: str, **extra) -> dict:
 
 def project_daphne(database_url: str, log: Path) -> Server:
     port = free_port()
-    argv = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "intervisie.asgi:application"]
+    argv = [*SERVER_PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "intervisie.asgi:application"]
     return Server("project (daphne)", argv, port, _env(database_url), log)
 
 
 def project_runserver(database_url: str, log: Path) -> Server:
     port = free_port()
-    argv = [PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
+    argv = [*SERVER_PYTHON, "manage.py", "runserver", "--noreload", f"127.0.0.1:{port}"]
     return Server("project (runserver)", argv, port, _env(database_url), log)
 
 
 def floor_daphne(log: Path) -> Server:
     port = free_port()
-    argv = [PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "floor_app:application"]
+    argv = [*SERVER_PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "floor_app:application"]
     env = _env("sqlite:////nonexistent/unused.sqlite3", PYTHONPATH=str(BENCH))
     env.pop("DJANGO_SETTINGS_MODULE", None)
     return Server("floor (daphne)", argv, port, env, log)

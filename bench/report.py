@@ -1,0 +1,159 @@
+"""The results as Markdown, and their place in docs/performance.md.
+
+Each mode has its own section between two markers; a run replaces its own
+section and leaves the rest of the file (the explanations) alone.
+"""
+
+import math
+from pathlib import Path
+
+FANOUT_BUDGET = 1.5  # project p99 / floor p99
+CLOCK_BUDGET_MS = 250  # p95 of |client remaining - server remaining|
+RECONNECT_BUDGET_S = 3.0
+
+
+def _ms(value: float) -> str:
+    return "–" if math.isnan(value) else f"{value:.0f}" if value >= 100 else f"{value:.1f}"
+
+
+def _verdict(ok: bool) -> str:
+    return "**met**" if ok else "**missed**"
+
+
+def markdown(mode_name: str, mode: dict, args, about: dict, results: list[dict]) -> str:
+    command = "make bench BENCH_ARGS=--quick" if mode_name == "quick" else "make bench"
+    floor = next(r for r in results if r["label"].startswith("floor"))
+    lines = [
+        f"### {mode_name.capitalize()} run (`{command}`)",
+        "",
+        f"- Date: {about['date']}",
+        f"- Machine: {about['nproc']} cores ({about['cpu'] or 'unknown CPU'}), Python {about['python']}; "
+        f"load average {about['load'][0]:.2f} at the start, {about['load_after'][0]:.2f} at the end "
+        "(the machine is shared)",
+        f"- Mode: {mode_name}: {mode['meetings']} meetings × 8 sockets, {mode['changes']} phase changes "
+        f"in random meetings, {args.concurrency} at a time, seed {args.seed}; "
+        f"the whole run took {about['seconds']:.0f} s",
+        "",
+        "Fan-out latency (ms, from just before the POST to the last of the meeting's 8 sockets "
+        "having the new version):",
+        "",
+        "| server | sockets | open all (s) | open p50/p99 (ms) | p50 | p95 | p99 | max "
+        "| lost | out of order | failed POSTs | push size (B) |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        latency, opened = r["latency"], r["connect"]
+        lines.append(
+            f"| {r['label']} | {r['sockets']} | {r['connect_seconds']:.1f} "
+            f"| {_ms(opened['p50'])}/{_ms(opened['p99'])} | {_ms(latency['p50'])} | {_ms(latency['p95'])} "
+            f"| {_ms(latency['p99'])} | {_ms(latency['max'])} | {r['lost']} | {r['out_of_order']} "
+            f"| {r['failed_commands']} | {r['push_bytes']} |"
+        )
+    lines.append("")
+    for r in results:
+        if r is floor:
+            continue
+        ratio = r["latency"]["p99"] / floor["latency"]["p99"]
+        median_ratio = r["latency"]["p50"] / floor["latency"]["p50"]
+        lines.append(
+            f"- {r['label']}: p99 / floor p99 = {ratio:.2f} "
+            f"(budget ≤ {FANOUT_BUDGET}): {_verdict(ratio <= FANOUT_BUDGET)}; "
+            f"p50 / floor p50 = {median_ratio:.1f}; "
+            f"the POST itself took p50 {_ms(r['post']['p50'])} ms, p99 {_ms(r['post']['p99'])} ms"
+        )
+    problems = [
+        f"{r['label']}: {r['connect_failures']} sockets failed to open {r['failure_kinds'] or ''}, "
+        f"{r['not_snapshot_first']} "
+        f"did not get a snapshot first, {r['closed_early']} were closed by the server, "
+        f"HTTP statuses {r['statuses']}"
+        for r in results
+        if r["connect_failures"] or r["not_snapshot_first"] or r["closed_early"] or r["failed_commands"]
+    ]
+    lines += [f"- Problem: {p}" for p in problems] or ["- Every socket opened and got its snapshot first."]
+    lines += [
+        f"- Problem: {label} did not exit within 5 s of SIGTERM and was killed "
+        "(its threads are in artifacts/bench-server.log)"
+        for r in results
+        for label in r.get("killed", [])
+    ]
+
+    storms = [r for r in results if "storm" in r]
+    if storms:
+        lines += [
+            "",
+            "All sockets at once to a freshly started server, as after a restart. Daphne refuses a "
+            "handshake that the application has not accepted within 5 s; a refused socket retries "
+            "with live.js's backoff (250 ms doubling, at most 5 s), up to 10 attempts. Times run from "
+            "the first attempt to the snapshot:",
+            "",
+            "| server | sockets | got in | attempts refused | never got in | all in after (s) "
+            "| to snapshot p50 | p95 | max (ms) |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in storms:
+            storm, opened = r["storm"], r["storm"]["connect"]
+            total = storm["sockets"] + storm["failures"]
+            lines.append(
+                f"| {r['label']} | {total} | {storm['sockets']} | {storm['refused']} | {storm['failures']} "
+                f"| {storm['seconds']:.1f} | {_ms(opened['p50'])} | {_ms(opened['p95'])} "
+                f"| {_ms(opened['max'])} |"
+            )
+        failed = [r for r in storms if r["storm"]["refused"]]
+        if failed:
+            lines.append("")
+        lines += [f"- {r['label']}: why attempts failed: {r['storm']['failure_kinds']}" for r in failed]
+
+    clock_result = next((r["clock"] for r in results if "clock" in r), None)
+    if clock_result:
+        rows = clock_result["rows"]
+        skews = clock_result["skews_ms"]
+        lines += [
+            "",
+            f"Timer agreement ({clock_result['clients']} simulated phones on the project under daphne, "
+            f"clocks off by {min(skews) / 60000:+.1f} to {max(skews) / 60000:+.1f} min, "
+            "100±50 ms each way; |client remaining − server remaining| in ms at one true instant; "
+            "RTT is the round trip of the sample each phone kept; reconnect times run from close "
+            "to the first and to the fifth pong of the new socket):",
+            "",
+            "| | error p50 | error p95 | error max | kept RTT p50/max (ms) | first pong p95/max (s) "
+            "| five pongs p95/max (s) |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for row in rows:
+            error, rtt = row["error"], row["rtt"]
+            times = [row.get("first_pong_s"), row.get("all_pongs_s")]
+            cells = ["–" if t is None else f"{t['p95']:.2f}/{t['max']:.2f}" for t in times]
+            lines.append(
+                f"| {row['label']} | {_ms(error['p50'])} | {_ms(error['p95'])} | {_ms(error['max'])} "
+                f"| {_ms(rtt['p50'])}/{_ms(rtt['max'])} | {cells[0]} | {cells[1]} |"
+            )
+        lines.append("")
+        for row in rows:
+            verdict = _verdict(row["error"]["p95"] <= CLOCK_BUDGET_MS and not row["failed"])
+            text = f"- {row['label']}: p95 within {CLOCK_BUDGET_MS} ms: {verdict}"
+            if row["refused"] or row["failed"]:
+                text += (
+                    f" ({row['refused']} connection attempts refused and retried, "
+                    f"{row['failed']} phones without an estimate)"
+                )
+            if "all_pongs_s" in row:
+                back = row["all_pongs_s"]["max"] <= RECONNECT_BUDGET_S
+                text += (
+                    f"; fresh estimate within {RECONNECT_BUDGET_S:.0f} s of the reconnect: {_verdict(back)}"
+                )
+            lines.append(text)
+    return "\n".join(lines) + "\n"
+
+
+def write(path: Path, mode_name: str, section: str) -> None:
+    """Replace this mode's section in `path`, or append it."""
+    start, end = f"<!-- bench:{mode_name} -->", f"<!-- /bench:{mode_name} -->"
+    text = path.read_text() if path.exists() else "# Performance\n"
+    block = f"{start}\n{section}{end}"
+    if start in text and end in text:
+        before, rest = text.split(start, 1)
+        after = rest.split(end, 1)[1]
+        text = before + block + after
+    else:
+        text = text.rstrip("\n") + "\n\n" + block + "\n"
+    path.write_text(text)
