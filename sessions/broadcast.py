@@ -106,11 +106,12 @@ def presence(meeting: Meeting) -> dict:
     }
 
 
-def live_context(meeting: Meeting, variant: str, **extra) -> dict:
+def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **extra) -> dict:
     """The template context shared by full pages and pushed fragments.
 
     Language-dependent text (the instruction) stays lazy, so one context
-    serves the renders in every language.
+    serves the renders in every language. The facilitator's presence lists
+    are queried only when the presence panel is rendered.
     """
     phase = meeting.current_phase
     role = variant if variant in ("facilitator", "case_owner", "member") else "member"
@@ -125,7 +126,10 @@ def live_context(meeting: Meeting, variant: str, **extra) -> dict:
         **extra,
     }
     if variant == "facilitator":
-        context.update(presence(meeting))
+        if with_presence:
+            context.update(presence(meeting))
+        else:
+            context["members"] = meeting.group.members().order_by("first_name", "last_name")
     return context
 
 
@@ -151,7 +155,7 @@ def announcement(meeting: Meeting) -> str:
 
 def frame(meeting: Meeting, variant: str, kind: str = "push", only: tuple = (), context=None) -> str:
     """One JSON text frame for a variant, in the active language."""
-    context = context or live_context(meeting, variant)
+    context = context or live_context(meeting, variant, with_presence=not only or "presence-panel" in only)
     fragments = {
         target: render_to_string(template, context)
         for target, template in FRAGMENTS[variant].items()
@@ -162,33 +166,42 @@ def frame(meeting: Meeting, variant: str, kind: str = "push", only: tuple = (), 
     )
 
 
+def render(meeting: Meeting, audience: str, only: tuple = ()) -> dict:
+    """The channel-layer message for one audience: every variant in every language."""
+    frames = {}
+    for variant in AUDIENCE_VARIANTS[audience]:
+        context = live_context(meeting, variant, with_presence=not only or "presence-panel" in only)
+        for language, _name in settings.LANGUAGES:
+            with translation.override(language):
+                frames[f"{variant}:{language}"] = frame(meeting, variant, only=only, context=context)
+    return {
+        "type": "meeting.push",
+        "audience": audience,
+        "frames": frames,
+        "case_owner_id": meeting.case_owner_id,
+    }
+
+
 def _send(meeting: Meeting, audiences, only: tuple = ()) -> None:
+    """From synchronous code (a view's thread, after the commit)."""
     layer = get_channel_layer()
     for audience in audiences:
-        frames = {}
-        for variant in AUDIENCE_VARIANTS[audience]:
-            context = live_context(meeting, variant)
-            for language, _name in settings.LANGUAGES:
-                with translation.override(language):
-                    frames[f"{variant}:{language}"] = frame(meeting, variant, only=only, context=context)
-        async_to_sync(layer.group_send)(
-            group_name(meeting.pk, audience),
-            {"type": "meeting.push", "frames": frames, "case_owner_id": meeting.case_owner_id},
-        )
+        async_to_sync(layer.group_send)(group_name(meeting.pk, audience), render(meeting, audience, only))
+
+
+# A phase change leaves the facilitator's presence lists as they were.
+PHASE_FRAGMENTS = ("phase-panel",)
+PRESENCE_FRAGMENTS = ("presence-panel",)
 
 
 def meeting_changed(meeting_id: int) -> None:
     """Push the new state to every audience once the transaction commits."""
-    transaction.on_commit(lambda: _send(load_meeting(meeting_id), AUDIENCE_VARIANTS))
-
-
-def send_presence(meeting_id: int) -> None:
-    _send(load_meeting(meeting_id), ["facilitator"], only=("presence-panel",))
+    transaction.on_commit(lambda: _send(load_meeting(meeting_id), AUDIENCE_VARIANTS, only=PHASE_FRAGMENTS))
 
 
 def presence_changed(meeting_id: int) -> None:
-    """Push the facilitator's list of connected and waiting people."""
-    transaction.on_commit(lambda: send_presence(meeting_id))
+    """Push the facilitator's list of connected and waiting people (from a view)."""
+    transaction.on_commit(lambda: _send(load_meeting(meeting_id), ["facilitator"], only=PRESENCE_FRAGMENTS))
 
 
 _presence_scheduled: set[tuple[int, int]] = set()
@@ -198,7 +211,8 @@ def schedule_presence(meeting_id: int) -> None:
     """From a consumer: one presence push per meeting per PRESENCE_DELAY.
 
     Sockets come and go in bursts (a room arriving, a server restart); the
-    facilitator needs the list after the burst, not once per socket.
+    facilitator needs the list after the burst, not once per socket. The
+    message is rendered on the database thread and sent from the event loop.
     """
     loop = asyncio.get_running_loop()
     key = (id(loop), meeting_id)
@@ -208,7 +222,10 @@ def schedule_presence(meeting_id: int) -> None:
 
     async def push():
         _presence_scheduled.discard(key)
-        await database_sync_to_async(send_presence)(meeting_id)
+        message = await database_sync_to_async(
+            lambda: render(load_meeting(meeting_id), "facilitator", PRESENCE_FRAGMENTS)
+        )()
+        await get_channel_layer().group_send(group_name(meeting_id, "facilitator"), message)
 
     loop.call_later(PRESENCE_DELAY, lambda: loop.create_task(push()))
 

@@ -41,22 +41,43 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         chosen = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
         self.language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         self.presenter = self.scope["url_route"]["kwargs"].get("view") == "presenter"
-        if not await database_sync_to_async(self._admit)():
+        # Listen before the snapshot is rendered, so that no push falls in between;
+        # pushes for another audience than the one admitted are dropped, and the
+        # groups left once the audience is known.
+        audience_groups = {
+            audience: broadcast.group_name(self.meeting_id, audience)
+            for audience in broadcast.AUDIENCE_VARIANTS
+        }
+        for group in audience_groups.values():
+            await self.channel_layer.group_add(group, self.channel_name)
+        snapshot = await database_sync_to_async(self._open)()  # the one database step of a connect
+        for audience, group in audience_groups.items():
+            if snapshot is None or audience != self.audience:
+                await self.channel_layer.group_discard(group, self.channel_name)
+        if snapshot is None:
             await self.close(code=FORBIDDEN)  # before accept: the handshake is refused
             return
-        # Join the groups before rendering the snapshot, so no push falls in between.
-        self.groups_joined = [
-            broadcast.group_name(self.meeting_id, self.audience),
-            broadcast.person_group(self.person_id),
-        ]
-        for group in self.groups_joined:
-            await self.channel_layer.group_add(group, self.channel_name)
+        self.groups_joined = [audience_groups[self.audience], broadcast.person_group(self.person_id)]
+        await self.channel_layer.group_add(self.groups_joined[1], self.channel_name)
         await self.accept()
         now = time.monotonic()
         self.window_start, self.window_count, self.seen_at, self.hello_at = now, 0, now, 0.0
-        await self.send(text_data=await database_sync_to_async(self._snapshot)())
-        await database_sync_to_async(self._record_presence)(connected=True)
+        await self.send(text_data=snapshot)
         self._presence_changed()
+
+    def _open(self) -> str | None:
+        """Admit this socket, record it, and render its snapshot; None to refuse.
+
+        The user and session are those the auth middleware just loaded.
+        """
+        meeting = Meeting.objects.filter(pk=self.meeting_id).first()
+        viewer = meeting and viewer_for(meeting, self.scope.get("user"), self.scope.get("session"))
+        if not viewer or (self.presenter and not viewer.is_facilitator):
+            return None
+        self.person_id = viewer.person.pk
+        self.audience = "presenter" if self.presenter else viewer.audience
+        self._record_presence(connected=True)
+        return self._snapshot()
 
     def _viewer(self):
         """Who this socket belongs to now, read afresh from the database."""
@@ -68,14 +89,6 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             session = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
         user = auth.get_user(SimpleNamespace(session=session)) if session is not None else None
         return viewer_for(meeting, user, session)
-
-    def _admit(self) -> bool:
-        viewer = self._viewer()
-        if not viewer or (self.presenter and not viewer.is_facilitator):
-            return False
-        self.person_id = viewer.person.pk
-        self.audience = "presenter" if self.presenter else viewer.audience
-        return True
 
     def _still_allowed(self) -> bool:
         viewer = self._viewer()
@@ -169,6 +182,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             await self.send(text_data=snapshot)
 
     async def meeting_push(self, event):
+        if event["audience"] != getattr(self, "audience", None):
+            return  # queued while this socket still listened to every audience
         variant = self._variant(event["case_owner_id"])
         await self.send(text_data=event["frames"][f"{variant}:{self.language}"])
 

@@ -41,9 +41,16 @@ def measure(meeting, facilitator, member):
         ),
         "home page": count_queries(lambda: member_client.get("/")),
         "push to every audience": count_queries(
-            lambda: broadcast._send(broadcast.load_meeting(meeting.pk), broadcast.AUDIENCE_VARIANTS)
+            lambda: [
+                broadcast.render(broadcast.load_meeting(meeting.pk), audience, broadcast.PHASE_FRAGMENTS)
+                for audience in broadcast.AUDIENCE_VARIANTS
+            ]
         ),
-        "presence push": count_queries(lambda: broadcast.send_presence(meeting.pk)),
+        "presence push": count_queries(
+            lambda: broadcast.render(
+                broadcast.load_meeting(meeting.pk), "facilitator", broadcast.PRESENCE_FRAGMENTS
+            )
+        ),
     }
 
 
