@@ -75,8 +75,8 @@ def countdown_text(meeting: Meeting) -> str:
     remaining = meeting.remaining()
     if remaining is not None:
         return format_remaining(int(remaining.total_seconds() * 1000))
-    if meeting.status == Meeting.Status.SCHEDULED:
-        return format_remaining(meeting.phases[0].minutes * 60_000)
+    if meeting.status == Meeting.Status.SCHEDULED and meeting.phases:
+        return format_remaining(meeting.phases[0].minutes * 60_000)  # the first phase's time
     return format_remaining(0)
 
 

@@ -275,6 +275,9 @@
   window.addEventListener("pagehide", function () {
     if (socket) { var s = socket; socket = null; s.close(); }
   });
+  window.addEventListener("pageshow", function (event) {
+    if (event.persisted) refresh(true); // back from the browser's page cache
+  });
 
   setInterval(drawCountdowns, 200);
   drawCountdowns();
