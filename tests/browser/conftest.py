@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
-from django.db import connection
+from django.db import connection, connections
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -166,8 +166,14 @@ def live(transactional_db, server, browser):
 def in_thread(function):
     """Run ORM writes off this thread: Playwright's event loop holds it, and a
     write pushes to the channel layer after its commit (async_to_sync)."""
+    def run():
+        try:
+            return function()
+        finally:
+            connections.close_all()  # the thread's own connection, or PostgreSQL keeps it open
+
     with ThreadPoolExecutor(1) as pool:
-        return pool.submit(function).result()
+        return pool.submit(run).result()
 
 
 def screenshot(page, name: str) -> None:
