@@ -6,7 +6,7 @@ PHASES = [
     {
         "key": "inventarisatie",
         "minutes": 10,
-        "name_nl": "Probleeminventarisatie",
+        "name_nl": "Probleem\u00adinventarisatie",  # a soft hyphen: it breaks there on narrow screens
         "name_en": "Problem inventory",
         "facilitator_nl": "Laat iedereen kort een casus noemen, in een paar zinnen. Kies samen één casus en laat de inbrenger de vraag formuleren.",
         "facilitator_en": "Let everyone briefly name a case, in a few sentences. Choose one case together and have the case owner state the question.",
