@@ -1,17 +1,40 @@
+import secrets
+import zoneinfo
+from datetime import timedelta
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+MIN_MEMBERS = 4
+MAX_MEMBERS = 8
+TIME_ZONES = sorted(zoneinfo.available_timezones())
 
 
 class IntervisionGroup(models.Model):
     name = models.CharField(_("naam"), max_length=120)
     description = models.TextField(_("beschrijving"), blank=True)
+    coordinators = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("coördinatoren"),
+        related_name="coordinated_groups",
+        blank=True,
+    )
+    # Validated against zoneinfo by the forms; no choices here, since the list of
+    # zones differs between machines and would change the migrations.
+    time_zone = models.CharField(_("tijdzone"), max_length=64, default="Europe/Amsterdam")
+    draft = models.BooleanField(
+        _("concept"), default=False, help_text=_("Nog niet compleet: 4 tot 8 deelnemers en een begeleider.")
+    )
+    agreements_version = models.PositiveIntegerField(default=0)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
         verbose_name = _("intervisiegroep")
         verbose_name_plural = _("intervisiegroepen")
         ordering = ["name"]
+        permissions = [("coordinate", _("Kan intervisiegroepen opzetten en coördineren"))]
 
     def __str__(self) -> str:
         return self.name
@@ -23,6 +46,16 @@ class IntervisionGroup(models.Model):
         return get_user_model().objects.filter(
             memberships__group=self, memberships__role=Membership.Role.MEMBER
         )
+
+    @property
+    def tz(self) -> zoneinfo.ZoneInfo:
+        return zoneinfo.ZoneInfo(self.time_zone)
+
+    def has_accepted_agreements(self, user) -> bool:
+        """Whether `user` accepted the group's current agreements (later issues gate case content on it)."""
+        return AgreementAcceptance.objects.filter(
+            group=self, user=user, version=self.agreements_version
+        ).exists()
 
 
 class Membership(models.Model):
@@ -52,3 +85,80 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.group} ({self.get_role_display()})"
+
+
+class Agreement(models.Model):
+    """One of a group's agreements (afspraken); any change raises the group's version."""
+
+    class Kind(models.TextChoices):
+        CONFIDENTIALITY = "confidentiality", _("vertrouwelijkheid")
+        ATTENDANCE = "attendance", _("aanwezigheid")
+        TGI = "tgi", _("TGI-hulpregels")
+        OTHER = "other", _("overig")
+
+    group = models.ForeignKey(IntervisionGroup, on_delete=models.CASCADE, related_name="agreements")
+    kind = models.CharField(_("soort"), max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    title = models.CharField(_("titel"), max_length=120)
+    text = models.TextField(_("tekst"), max_length=4000)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("afspraak")
+        verbose_name_plural = _("afspraken")
+        ordering = ["group", "order", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.title}"
+
+
+class AgreementAcceptance(models.Model):
+    """A member accepted the group's agreements as they were at `version`."""
+
+    group = models.ForeignKey(IntervisionGroup, on_delete=models.CASCADE, related_name="acceptances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    version = models.PositiveIntegerField()
+    accepted_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("akkoord met de afspraken")
+        verbose_name_plural = _("akkoorden met de afspraken")
+        constraints = [
+            models.UniqueConstraint(fields=["group", "user", "version"], name="one_acceptance_per_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.group} (v{self.version})"
+
+
+def new_invitation_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class Invitation(models.Model):
+    """A personal link to join a group: set a password, or sign in at once."""
+
+    VALID_FOR = timedelta(days=14)
+
+    group = models.ForeignKey(IntervisionGroup, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField(_("e-mailadres"))
+    name = models.CharField(_("naam"), max_length=150)
+    role = models.CharField(max_length=20, choices=Membership.Role.choices, default=Membership.Role.MEMBER)
+    token = models.CharField(max_length=64, unique=True, default=new_invitation_token)
+    sent_at = models.DateTimeField(default=timezone.now)
+    accepted_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("uitnodiging")
+        verbose_name_plural = _("uitnodigingen")
+        constraints = [models.UniqueConstraint(fields=["group", "email"], name="one_invitation_per_address")]
+
+    def __str__(self) -> str:
+        return f"{self.email} – {self.group}"
+
+    @property
+    def expires_at(self):
+        return self.sent_at + self.VALID_FOR
+
+    @property
+    def is_expired(self) -> bool:
+        return timezone.now() > self.expires_at

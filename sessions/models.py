@@ -110,6 +110,7 @@ class Meeting(models.Model):
         SCHEDULED = "scheduled", _("gepland")
         LIVE = "live", _("bezig")
         CLOSED = "closed", _("afgesloten")
+        CANCELLED = "cancelled", _("geannuleerd")
 
     group = models.ForeignKey(
         IntervisionGroup, verbose_name=_("groep"), on_delete=models.CASCADE, related_name="meetings"
@@ -126,6 +127,10 @@ class Meeting(models.Model):
     join_code = models.CharField(
         _("deelnamecode"), max_length=JOIN_CODE_LENGTH, unique=True, default=new_join_code
     )
+    place = models.CharField(_("plaats of videolink"), max_length=300, blank=True)
+    # Calendar bookkeeping: raised on every move or cancellation (iCalendar SEQUENCE).
+    sequence = models.PositiveIntegerField(default=0)
+    reminder_sent_at = models.DateTimeField(null=True, blank=True)
 
     # Live state; changed only through the command methods below.
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.SCHEDULED)
@@ -434,3 +439,47 @@ class Connection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.meeting} ({self.audience})"
+
+
+class Attendance(models.Model):
+    """A member's answer before a meeting, and whether they were there."""
+
+    class Response(models.TextChoices):
+        ATTENDING = "attending", _("ik ben erbij")
+        CANCELLED = "cancelled", _("afgemeld")
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
+    response = models.CharField(_("antwoord"), max_length=10, choices=Response.choices, blank=True)
+    reason = models.CharField(_("reden"), max_length=300, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    present = models.BooleanField(_("aanwezig"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("aanwezigheid")
+        verbose_name_plural = _("aanwezigheid")
+        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="one_attendance_per_member")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.meeting}: {self.response or '?'}"
+
+
+def new_feed_token() -> str:
+    return secrets.token_urlsafe(32)
+
+
+class CalendarFeed(models.Model):
+    """A member's secret calendar subscription URL; revoking it makes a new token."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
+    )
+    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("agendafeed")
+        verbose_name_plural = _("agendafeeds")
+
+    def __str__(self) -> str:
+        return f"{self.user}"

@@ -1,0 +1,7 @@
+from . import agreements
+
+app_name = "groups"
+
+urlpatterns = [
+    *agreements.urlpatterns,
+]
