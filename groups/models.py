@@ -48,6 +48,52 @@ class IntervisionGroup(models.Model):
         )
 
     @property
+    def facilitator(self):
+        membership = self.memberships.filter(role=Membership.Role.FACILITATOR).select_related("user").first()
+        return membership.user if membership else None
+
+    def set_people(self, people: list[tuple[str, str, str]]):
+        """Make the group's people exactly `people` (name, email, role).
+
+        An address that has an account becomes a membership at once; any
+        other address gets an invitation. Returns the new invitations and the
+        new memberships, for the emails.
+        """
+        from django.contrib.auth import get_user_model
+
+        wanted = {email.lower(): (name, role) for name, email, role in people}
+        accounts = {
+            user.email.lower(): user
+            for user in get_user_model().objects.filter(email__in=list(wanted)).order_by("-pk")
+        }
+        memberships = {m.user.email.lower(): m for m in self.memberships.select_related("user")}
+        pending = {i.email.lower(): i for i in self.invitations.filter(accepted_at__isnull=True)}
+        new_invitations, new_memberships = [], []
+        for email, (name, role) in wanted.items():
+            if email in memberships:
+                membership = memberships[email]
+                if membership.role != role:
+                    membership.role = role
+                    membership.save(update_fields=["role"])
+            elif email in accounts:
+                new_memberships.append(Membership.objects.create(group=self, user=accounts[email], role=role))
+            elif email in pending:
+                invitation = pending[email]
+                invitation.name, invitation.role = name, role
+                invitation.save(update_fields=["name", "role"])
+            else:
+                new_invitations.append(
+                    Invitation.objects.create(group=self, email=email, name=name, role=role)
+                )
+        for email, membership in memberships.items():
+            if email not in wanted:
+                membership.delete()
+        for email, invitation in pending.items():
+            if email not in wanted or email in accounts:
+                invitation.delete()
+        return new_invitations, new_memberships
+
+    @property
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 

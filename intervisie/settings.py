@@ -179,6 +179,7 @@ if EMAIL_HOST:
 else:
     EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "intervisie@localhost")
+REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
 
 # Security headers, in development too.
 CONTENT_SECURITY_POLICY = {

@@ -1,7 +1,7 @@
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 
 from sessions.models import Meeting
@@ -9,12 +9,17 @@ from sessions.models import Meeting
 
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
-    """The meetings of today and later that this person facilitates or belongs to."""
+    """The meetings of today and later that this person facilitates or belongs to.
+
+    A coordinator who is in no group lands on the groups they coordinate.
+    """
+    if request.user.has_perm("groups.coordinate") and not request.user.memberships.exists():
+        return redirect("groups:list")
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     meetings = (
         Meeting.objects.filter(Q(facilitator=request.user) | Q(group__memberships__user=request.user))
         .filter(Q(scheduled_end__gte=today) | Q(status=Meeting.Status.LIVE))
-        .exclude(status=Meeting.Status.CLOSED)
+        .exclude(status__in=[Meeting.Status.CLOSED, Meeting.Status.CANCELLED])
         .select_related("group", "method")
         .distinct()
         .order_by("scheduled_start")[:20]

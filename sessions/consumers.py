@@ -77,6 +77,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         self.person_id = viewer.person.pk
         self.audience = "presenter" if self.presenter else viewer.audience
         self._record_presence(connected=True)
+        if meeting.is_live and self.audience == "member":
+            meeting.mark_present([self.person_id])
         return self._snapshot()
 
     def _viewer(self):

@@ -206,6 +206,12 @@ class Meeting(models.Model):
         return self.phase
 
     @property
+    def is_upcoming(self) -> bool:
+        return (
+            self.status in (self.Status.SCHEDULED, self.Status.LIVE) and self.scheduled_end >= timezone.now()
+        )
+
+    @property
     def is_live(self) -> bool:
         return self.status == self.Status.LIVE
 
@@ -277,6 +283,18 @@ class Meeting(models.Model):
             raise CommandNotAllowed(_("De werkvorm van deze bijeenkomst heeft geen fasen."))
         changes = self._enter_phase(self.phases[0], timezone.now())
         self._apply("start", expected_version, by, status=self.Status.LIVE, **changes)
+        # Whoever waits in the lobby is there; a member who facilitates counts as present too.
+        fresh_since = timezone.now() - Connection.STALE_AFTER
+        waiting = Connection.objects.filter(meeting=self, last_seen__gte=fresh_since).values_list(
+            "user_id", flat=True
+        )
+        self.mark_present({*waiting, self.facilitator_id})
+
+    def mark_present(self, user_ids) -> None:
+        """Record members as present (automatically, when they join the live meeting)."""
+        member_ids = set(self.group.members().filter(pk__in=list(user_ids)).values_list("pk", flat=True))
+        for user_id in member_ids:
+            Attendance.objects.update_or_create(meeting=self, user_id=user_id, defaults={"present": True})
 
     def advance(self, expected_version: int, by=None) -> None:
         self._require_live()
@@ -336,6 +354,44 @@ class Meeting(models.Model):
         if user is not None and not self.group.members().filter(pk=user.pk).exists():
             raise CommandNotAllowed(_("De inbrenger moet lid van de groep zijn."))
         self._apply("case_owner", expected_version, by, case_owner=user)
+
+    # --- the traject's calendar -------------------------------------------
+
+    def overlapping(self):
+        """Other meetings of the same facilitator at an overlapping time."""
+        return (
+            Meeting.objects.filter(
+                facilitator_id=self.facilitator_id,
+                scheduled_start__lt=self.scheduled_end,
+                scheduled_end__gt=self.scheduled_start,
+            )
+            .exclude(pk=self.pk)
+            .exclude(status=self.Status.CANCELLED)
+            .select_related("group")
+        )
+
+    def _change_plan(self, message, **changes) -> None:
+        """Change a meeting that has not started; conditional, so it cannot race a start."""
+        updated = Meeting.objects.filter(pk=self.pk, status=self.Status.SCHEDULED).update(
+            sequence=models.F("sequence") + 1, **changes
+        )
+        if not updated:
+            raise CommandNotAllowed(message)
+        self.refresh_from_db()
+
+    def reschedule(self, start, end, place: str) -> None:
+        self._change_plan(
+            _("Alleen een geplande bijeenkomst kan nog verzet worden."),
+            scheduled_start=start,
+            scheduled_end=end,
+            place=place,
+            reminder_sent_at=None,  # a moved meeting gets its own reminder
+        )
+
+    def cancel(self) -> None:
+        self._change_plan(
+            _("Alleen een geplande bijeenkomst kan geannuleerd worden."), status=self.Status.CANCELLED
+        )
 
     def reset_to_lobby(self) -> None:
         """Put a meeting back before its start (the demo data does this)."""

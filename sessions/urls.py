@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import traject, views
 
 app_name = "meetings"
 
@@ -13,4 +13,13 @@ urlpatterns = [
     path("meetings/<int:pk>/presenter/", views.presenter, name="presenter"),
     path("meetings/<int:pk>/command/<str:name>/", views.command, name="command"),
     path("meetings/<int:pk>/admit/<int:request_id>/", views.decide_join, name="decide-join"),
+    path("groups/<int:pk>/traject/", traject.traject, name="traject"),
+    path("groups/<int:pk>/schedule/", traject.schedule, name="schedule"),
+    path("groups/<int:pk>/attendance/", traject.register, name="register"),
+    path("meetings/<int:pk>/edit/", traject.meeting_edit, name="edit"),
+    path("meetings/<int:pk>/rsvp/", traject.rsvp, name="rsvp"),
+    path("meetings/<int:pk>/presence/<int:user_id>/", traject.set_presence, name="set-presence"),
+    path("meetings/<int:pk>/calendar.ics", traject.meeting_ics, name="ics"),
+    path("calendar/<str:token>.ics", traject.feed, name="feed"),
+    path("calendar/renew/", traject.feed_reset, name="feed-reset"),
 ]

@@ -1,0 +1,116 @@
+import zoneinfo
+from dataclasses import dataclass
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import MAX_MEMBERS, MIN_MEMBERS, TIME_ZONES, IntervisionGroup
+
+
+@dataclass(frozen=True)
+class Person:
+    name: str
+    email: str
+
+
+def parse_people(text: str) -> list[Person]:
+    """One person a line: "Name <email>", "Name, email" or "Name email"; errors name the line."""
+    people, errors, seen = [], [], set()
+    for number, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        cleaned = line.replace("<", " ").replace(">", " ").replace(",", " ").replace(";", " ")
+        words = cleaned.split()
+        emails = [word for word in words if "@" in word]
+        if len(emails) != 1:
+            errors.append(_("Regel %(number)d: zet er precies één e-mailadres op.") % {"number": number})
+            continue
+        email = emails[0].lower()
+        try:
+            validate_email(email)
+        except ValidationError:
+            errors.append(
+                _("Regel %(number)d: %(email)s is geen geldig e-mailadres.")
+                % {"number": number, "email": email}
+            )
+            continue
+        name = " ".join(word for word in words if word != emails[0])
+        if not name:
+            errors.append(_("Regel %(number)d: zet de naam vóór het e-mailadres.") % {"number": number})
+            continue
+        if email in seen:
+            errors.append(_("Regel %(number)d: %(email)s staat er al.") % {"number": number, "email": email})
+            continue
+        seen.add(email)
+        people.append(Person(name[:150], email))
+    if errors:
+        raise ValidationError(errors)
+    return people
+
+
+class GroupForm(forms.ModelForm):
+    facilitator_name = forms.CharField(
+        label=gettext_lazy("Naam van de begeleider"), max_length=150, required=False
+    )
+    facilitator_email = forms.EmailField(label=gettext_lazy("E-mailadres van de begeleider"), required=False)
+    members_text = forms.CharField(
+        label=gettext_lazy("Deelnemers"),
+        help_text=gettext_lazy(
+            "Eén per regel: naam en e-mailadres, bijvoorbeeld: Anna de Vries <anna@example.org>"
+        ),
+        widget=forms.Textarea(attrs={"rows": 8}),
+        required=False,
+    )
+
+    class Meta:
+        model = IntervisionGroup
+        fields = ["name", "description", "time_zone"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, draft: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.draft = draft
+        self.fields["time_zone"].widget = forms.Select(choices=[(name, name) for name in TIME_ZONES])
+
+    def clean_time_zone(self) -> str:
+        value = self.cleaned_data["time_zone"]
+        try:
+            zoneinfo.ZoneInfo(value)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            raise ValidationError(_("Kies een tijdzone uit de lijst.")) from None
+        return value
+
+    def clean_members_text(self) -> list[Person]:
+        return parse_people(self.cleaned_data["members_text"])
+
+    def clean(self):
+        cleaned = super().clean()
+        name, email = cleaned.get("facilitator_name", ""), cleaned.get("facilitator_email", "")
+        if bool(name) != bool(email):
+            self.add_error("facilitator_email", _("Vul naam én e-mailadres van de begeleider in."))
+        members = cleaned.get("members_text")
+        if members is not None and email and email.lower() in {person.email for person in members}:
+            self.add_error(
+                "facilitator_email",
+                _("Een externe begeleider telt niet mee als deelnemer; haal het adres uit de lijst."),
+            )
+        if not self.draft and members is not None:
+            if not MIN_MEMBERS <= len(members) <= MAX_MEMBERS:
+                self.add_error(
+                    "members_text",
+                    _(
+                        "Een intervisiegroep heeft %(min)d tot %(max)d deelnemers; dit zijn er %(count)d. "
+                        "Pas de lijst aan of sla de groep op als concept."
+                    )
+                    % {"min": MIN_MEMBERS, "max": MAX_MEMBERS, "count": len(members)},
+                )
+            if not email:
+                self.add_error(
+                    "facilitator_email",
+                    _("Een groep heeft een begeleider. Vul die in of sla de groep op als concept."),
+                )
+        return cleaned

@@ -1,0 +1,55 @@
+from datetime import timedelta
+
+from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from .models import Attendance
+from .schedule import INTERVALS, MAX_DURATION, MAX_MEETINGS, MIN_DURATION, MIN_MEETINGS
+
+
+class ScheduleForm(forms.Form):
+    first_date = forms.DateField(
+        label=gettext_lazy("Eerste bijeenkomst"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    start_time = forms.TimeField(
+        label=gettext_lazy("Begintijd"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    interval = forms.ChoiceField(
+        label=gettext_lazy("Hoe vaak"), choices=list(INTERVALS.items()), initial="2w"
+    )
+    duration = forms.IntegerField(
+        label=gettext_lazy("Duur in minuten"),
+        initial=120,
+        min_value=int(MIN_DURATION.total_seconds() // 60),
+        max_value=int(MAX_DURATION.total_seconds() // 60),
+        help_text=gettext_lazy("Meestal 120 tot 150 minuten."),
+    )
+    count = forms.IntegerField(
+        label=gettext_lazy("Aantal bijeenkomsten"), initial=7, min_value=MIN_MEETINGS, max_value=MAX_MEETINGS
+    )
+    place = forms.CharField(label=gettext_lazy("Plaats of videolink"), max_length=300, required=False)
+
+    @property
+    def duration_delta(self) -> timedelta:
+        return timedelta(minutes=self.cleaned_data["duration"])
+
+
+class MeetingEditForm(forms.Form):
+    date = forms.DateField(label=gettext_lazy("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
+    start_time = forms.TimeField(
+        label=gettext_lazy("Begintijd"), widget=forms.TimeInput(attrs={"type": "time"})
+    )
+    duration = ScheduleForm.base_fields["duration"]
+    place = forms.CharField(label=gettext_lazy("Plaats of videolink"), max_length=300, required=False)
+
+
+class RsvpForm(forms.Form):
+    response = forms.ChoiceField(choices=Attendance.Response.choices)
+    reason = forms.CharField(label=gettext_lazy("Reden"), max_length=300, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("response") == Attendance.Response.CANCELLED and not cleaned.get("reason", "").strip():
+            self.add_error("reason", _("Laat de groep weten waarom je er niet bij kunt zijn."))
+        return cleaned

@@ -1,0 +1,42 @@
+"""Email the members of every meeting that starts within REMINDER_DAYS_BEFORE days.
+
+Safe to run from cron as often as you like: each meeting is claimed with a
+conditional UPDATE before its emails go out, so no reminder is sent twice,
+even by two runs at once. A moved meeting is reminded again.
+"""
+
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand
+from django.urls import reverse
+from django.utils import timezone
+
+from intervisie import emails
+from sessions.models import Meeting
+
+
+class Command(BaseCommand):
+    help = "Send the reminder emails of meetings coming up soon (never twice)."
+
+    def handle(self, *args, **options):
+        now = timezone.now()
+        due = Meeting.objects.filter(
+            status=Meeting.Status.SCHEDULED,
+            reminder_sent_at__isnull=True,
+            scheduled_start__gt=now,
+            scheduled_start__lte=now + timedelta(days=settings.REMINDER_DAYS_BEFORE),
+        ).select_related("group")
+        sent = 0
+        for meeting in due:
+            claimed = Meeting.objects.filter(pk=meeting.pk, reminder_sent_at__isnull=True).update(
+                reminder_sent_at=now
+            )
+            if not claimed:
+                continue
+            link = (settings.SITE_URL or "") + reverse("meetings:traject", args=[meeting.group_id])
+            addresses = list(meeting.group.members().values_list("email", flat=True))
+            sent += emails.send(
+                "reminder", addresses, {"meeting": meeting, "group": meeting.group, "link": link}
+            )
+        self.stdout.write(f"reminders sent: {sent}")
