@@ -24,9 +24,20 @@ class ScheduleForm(forms.Form):
         min_value=int(MIN_DURATION.total_seconds() // 60),
         max_value=int(MAX_DURATION.total_seconds() // 60),
         help_text=gettext_lazy("Meestal 120 tot 150 minuten."),
+        error_messages={
+            "min_value": gettext_lazy("Een bijeenkomst duurt 60 tot 240 minuten."),
+            "max_value": gettext_lazy("Een bijeenkomst duurt 60 tot 240 minuten."),
+        },
     )
     count = forms.IntegerField(
-        label=gettext_lazy("Aantal bijeenkomsten"), initial=7, min_value=MIN_MEETINGS, max_value=MAX_MEETINGS
+        label=gettext_lazy("Aantal bijeenkomsten"),
+        initial=7,
+        min_value=MIN_MEETINGS,
+        max_value=MAX_MEETINGS,
+        error_messages={
+            "min_value": gettext_lazy("Een traject heeft 6 tot 8 bijeenkomsten."),
+            "max_value": gettext_lazy("Een traject heeft 6 tot 8 bijeenkomsten."),
+        },
     )
     place = forms.CharField(label=gettext_lazy("Plaats of videolink"), max_length=300, required=False)
 

@@ -1,0 +1,101 @@
+"""Members say they come or cancel with a reason; presence is recorded; reminders go once."""
+
+from datetime import timedelta
+from io import StringIO
+
+from django.core import mail
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import Attendance, Connection, Meeting
+from tests.conftest import client_for
+
+
+def future(meeting, days=2):
+    start = timezone.now() + timedelta(days=days)
+    Meeting.objects.filter(pk=meeting.pk).update(
+        scheduled_start=start, scheduled_end=start + timedelta(hours=2)
+    )
+    meeting.refresh_from_db()
+    return meeting
+
+
+def test_a_member_says_they_come(member, meeting):
+    future(meeting)
+    client_for(member).post(reverse("meetings:rsvp", args=[meeting.pk]), {"response": "attending"})
+    assert Attendance.objects.get(meeting=meeting, user=member).response == "attending"
+
+
+def test_cancelling_needs_a_reason(member, meeting):
+    future(meeting)
+    client = client_for(member)
+    response = client.post(
+        reverse("meetings:rsvp", args=[meeting.pk]), {"response": "cancelled", "reason": " "}
+    )
+    assert response.status_code == 400
+    assert "waarom je er niet bij kunt zijn" in response.content.decode()
+    client.post(reverse("meetings:rsvp", args=[meeting.pk]), {"response": "cancelled", "reason": "Ziek"})
+    record = Attendance.objects.get(meeting=meeting, user=member)
+    assert (record.response, record.reason) == ("cancelled", "Ziek")
+
+
+def test_the_facilitator_sees_cancellations_in_the_register(member, facilitator, meeting):
+    future(meeting)
+    client_for(member).post(
+        reverse("meetings:rsvp", args=[meeting.pk]), {"response": "cancelled", "reason": "Op cursus"}
+    )
+    html = client_for(facilitator).get(reverse("meetings:register", args=[meeting.group_id])).content.decode()
+    assert "afgemeld" in html and "Op cursus" in html
+
+
+def test_outsiders_cannot_answer(outsider, facilitator, meeting):
+    future(meeting)
+    for user in (outsider, facilitator):
+        response = client_for(user).post(
+            reverse("meetings:rsvp", args=[meeting.pk]), {"response": "attending"}
+        )
+        assert response.status_code == 404
+    assert not Attendance.objects.exists()
+
+
+def test_members_who_wait_in_the_lobby_are_present_when_the_meeting_starts(
+    meeting, member, case_owner, facilitator
+):
+    Connection.objects.create(meeting=meeting, user=member, audience="member", channel_name="a")
+    meeting.start(meeting.version)
+    assert Attendance.objects.get(meeting=meeting, user=member).present is True
+    assert not Attendance.objects.filter(meeting=meeting, user=case_owner).exists()
+
+
+def test_the_facilitator_corrects_presence(meeting, member, facilitator):
+    meeting.start(meeting.version)
+    client_for(facilitator).post(
+        reverse("meetings:set-presence", args=[meeting.pk, member.pk]), {"present": "yes"}
+    )
+    assert Attendance.objects.get(meeting=meeting, user=member).present is True
+    client_for(facilitator).post(
+        reverse("meetings:set-presence", args=[meeting.pk, member.pk]), {"present": "no"}
+    )
+    assert Attendance.objects.get(meeting=meeting, user=member).present is False
+    response = client_for(member).post(
+        reverse("meetings:set-presence", args=[meeting.pk, member.pk]), {"present": "yes"}
+    )
+    assert response.status_code == 404
+
+
+def test_reminders_go_out_once(meeting, members):
+    future(meeting, days=2)
+    call_command("send_reminders", stdout=StringIO())
+    call_command("send_reminders", stdout=StringIO())
+    assert len(mail.outbox) == len(members)
+    assert "Herinnering" in mail.outbox[0].subject
+
+
+def test_no_reminder_for_far_or_cancelled_meetings(meeting):
+    future(meeting, days=10)
+    call_command("send_reminders", stdout=StringIO())
+    future(meeting, days=1)
+    meeting.cancel()
+    call_command("send_reminders", stdout=StringIO())
+    assert mail.outbox == []

@@ -1,0 +1,162 @@
+"""Scheduling a traject, moving and cancelling meetings, and the calendar files."""
+
+from datetime import timedelta
+
+import pytest
+from django.core import mail
+from django.test import TestCase
+from django.urls import reverse
+from django.utils import timezone
+from icalendar import Calendar
+
+from sessions.models import CalendarFeed, Meeting
+from tests.conftest import client_for
+
+
+def schedule(client, group, confirm=True, **extra):
+    data = {
+        "first_date": "2026-10-13",
+        "start_time": "19:00",
+        "interval": "2w",
+        "duration": "120",
+        "count": "7",
+        "place": "Zaal 3",
+        **extra,
+    }
+    data["confirm" if confirm else "preview"] = "1"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("meetings:schedule", args=[group.pk]), data)
+
+
+def events(body: bytes):
+    return [c for c in Calendar.from_ical(body).walk("VEVENT")]
+
+
+def test_the_preview_shows_the_dates_without_saving(coordinator, group, facilitator, method):
+    response = schedule(client_for(coordinator), group, confirm=False)
+    html = response.content.decode()
+    assert html.count('data-testid="planned"') == 7
+    assert "dinsdag 13 oktober 2026, 19:00–21:00" in html
+    assert "dinsdag 27 oktober 2026, 19:00–21:00" in html  # after the clocks went back
+    assert not Meeting.objects.exists()
+
+
+def test_confirming_creates_the_meetings_and_mails_everybody_the_ics(
+    coordinator, group, facilitator, members, method
+):
+    schedule(client_for(coordinator), group)
+    meetings = list(group.meetings.order_by("scheduled_start"))
+    assert len(meetings) == 7
+    assert all(m.facilitator == facilitator and m.place == "Zaal 3" for m in meetings)
+    assert len(mail.outbox) == len(members) + 1
+    attachment = mail.outbox[0].attachments[0]
+    calendar = Calendar.from_ical(attachment[1])
+    assert calendar["method"] == "REQUEST"
+    assert len(events(attachment[1])) == 7
+
+
+@pytest.mark.parametrize(
+    "field,value,message",
+    [
+        ("count", "5", "Een traject heeft 6 tot 8 bijeenkomsten."),
+        ("count", "9", "Een traject heeft 6 tot 8 bijeenkomsten."),
+        ("interval", "1w", "Selecteer een geldige keuze"),
+        ("duration", "20", "Een bijeenkomst duurt 60 tot 240 minuten."),
+        ("first_date", "31-02-2026", "geldige datum"),
+    ],
+)
+def test_bad_schedules_are_refused_with_a_message(
+    coordinator, group, facilitator, method, field, value, message
+):
+    response = schedule(client_for(coordinator), group, **{field: value})
+    assert message in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_a_collision_with_another_meeting_of_the_facilitator_is_warned(
+    coordinator, group, facilitator, method
+):
+    schedule(client_for(coordinator), group)
+    response = schedule(client_for(coordinator), group, confirm=False, start_time="20:00")
+    assert 'data-testid="collisions"' in response.content.decode()
+
+
+def test_only_the_coordinator_schedules(member, facilitator, outsider, group, method):
+    for user in (member, facilitator, outsider):
+        assert schedule(client_for(user), group).status_code == 404
+    assert not Meeting.objects.exists()
+
+
+def test_a_moved_meeting_keeps_its_uid_and_raises_the_sequence(coordinator, group, meeting, member):
+    client = client_for(coordinator)
+    before = events(client_for(member).get(reverse("meetings:ics", args=[meeting.pk])).content)[0]
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            reverse("meetings:edit", args=[meeting.pk]),
+            {"date": "2026-12-01", "start_time": "10:00", "duration": "150", "place": "Online"},
+        )
+    meeting.refresh_from_db()
+    after = events(client_for(member).get(reverse("meetings:ics", args=[meeting.pk])).content)[0]
+    assert str(after["uid"]) == str(before["uid"])
+    assert int(after["sequence"]) == int(before["sequence"]) + 1
+    assert after.decoded("dtstart") == meeting.scheduled_start
+    assert meeting.scheduled_end - meeting.scheduled_start == timedelta(minutes=150)
+    assert timezone.localtime(meeting.scheduled_start).hour == 10
+    assert "verzet" in mail.outbox[-1].subject
+
+
+def test_a_cancelled_meeting_is_cancelled_in_calendars(coordinator, meeting):
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for(coordinator).post(reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"})
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.CANCELLED
+    calendar = Calendar.from_ical(mail.outbox[-1].attachments[0][1])
+    assert calendar["method"] == "CANCEL"
+    assert str(events(mail.outbox[-1].attachments[0][1])[0]["status"]) == "CANCELLED"
+
+
+def test_a_live_meeting_cannot_be_moved(coordinator, meeting):
+    meeting.start(meeting.version)
+    response = client_for(coordinator).post(
+        reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"}
+    )
+    assert "Alleen een geplande bijeenkomst" in response.content.decode()
+
+
+def test_the_feed_has_exactly_the_members_meetings(
+    member, meeting, group, facilitator, method, other_group_member
+):
+    from groups.models import IntervisionGroup
+
+    other = IntervisionGroup.objects.create(name="Andere")
+    Meeting.objects.create(
+        group=other,
+        facilitator=facilitator,
+        method=method,
+        scheduled_start=meeting.scheduled_start,
+        scheduled_end=meeting.scheduled_end,
+    )
+    client = client_for(member)
+    page = client.get(reverse("meetings:traject", args=[group.pk])).content.decode()
+    token = CalendarFeed.objects.get(user=member).token
+    assert reverse("meetings:feed", args=[token]) in page  # an ordinary link on the member's page
+    feed = client_for(None).get(reverse("meetings:feed", args=[token]))
+    assert [str(e["uid"]) for e in events(feed.content)] == [f"meeting-{meeting.pk}@intervisie"]
+
+
+def test_a_feed_token_can_be_revoked_and_cannot_be_guessed(member, meeting):
+    client = client_for(member)
+    client.get(reverse("meetings:traject", args=[meeting.group_id]))
+    old = CalendarFeed.objects.get(user=member).token
+    assert len(old) >= 40
+    client.post(reverse("meetings:feed-reset"), {"next": "https://evil.example/"})
+    assert client_for(None).get(reverse("meetings:feed", args=[old])).status_code == 404
+    assert CalendarFeed.objects.get(user=member).token != old
+    assert client_for(None).get(reverse("meetings:feed", args=["guess"])).status_code == 404
+
+
+def test_outsiders_get_no_ics_or_group_page(outsider, meeting):
+    client = client_for(outsider)
+    assert client.get(reverse("meetings:ics", args=[meeting.pk])).status_code == 404
+    assert client.get(reverse("meetings:traject", args=[meeting.group_id])).status_code == 404
+    assert client.get(reverse("meetings:register", args=[meeting.group_id])).status_code == 404
