@@ -4,6 +4,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 
+from groups.models import IntervisionGroup
 from sessions.models import Meeting
 
 
@@ -24,4 +25,5 @@ def home(request: HttpRequest) -> HttpResponse:
         .distinct()
         .order_by("scheduled_start")[:20]
     )
-    return render(request, "home.html", {"meetings": meetings})
+    groups = IntervisionGroup.objects.filter(memberships__user=request.user).distinct()
+    return render(request, "home.html", {"meetings": meetings, "groups": groups})

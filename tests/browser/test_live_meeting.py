@@ -5,6 +5,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from sessions.models import Meeting
@@ -17,7 +18,7 @@ PHASES = ["inventarisatie", "analyse", "bewustwording", "advies", "groepsthema",
 @pytest.fixture
 def demo(method):
     in_thread(lambda: call_command("demo", stdout=StringIO()))
-    return Meeting.objects.get(group__name__startswith="Intervisiegroep")
+    return Meeting.objects.get(scheduled_start__date=timezone.localdate())
 
 
 def user(email):
