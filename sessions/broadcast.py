@@ -125,6 +125,8 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
         "allotted_ms": int(meeting.phase_allotted.total_seconds() * 1000) if meeting.phase_allotted else "",
         **extra,
     }
+    if meeting.status == Meeting.Status.SCHEDULED and variant in ("member", "case_owner"):
+        context["agreements"] = list(meeting.group.agreements.all())  # shown in the lobby
     if variant == "facilitator":
         if with_presence:
             context.update(presence(meeting))
