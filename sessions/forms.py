@@ -1,6 +1,7 @@
 from datetime import timedelta
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -47,12 +48,22 @@ class ScheduleForm(forms.Form):
 
 
 class MeetingEditForm(forms.Form):
+    facilitator = forms.ModelChoiceField(
+        label=gettext_lazy("Wie begeleidt"),
+        queryset=None,
+        help_text=gettext_lazy("De begeleider van de groep, of een deelnemer die deze keer begeleidt."),
+    )
     date = forms.DateField(label=gettext_lazy("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
     start_time = forms.TimeField(
         label=gettext_lazy("Begintijd"), widget=forms.TimeInput(attrs={"type": "time"})
     )
     duration = ScheduleForm.base_fields["duration"]
     place = forms.CharField(label=gettext_lazy("Plaats of videolink"), max_length=300, required=False)
+
+    def __init__(self, *args, group, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["facilitator"].queryset = get_user_model().objects.filter(memberships__group=group)
+        self.fields["facilitator"].label_from_instance = lambda user: user.get_full_name() or user.email
 
 
 class RsvpForm(forms.Form):

@@ -379,12 +379,13 @@ class Meeting(models.Model):
             raise CommandNotAllowed(message)
         self.refresh_from_db()
 
-    def reschedule(self, start, end, place: str) -> None:
+    def reschedule(self, start, end, place: str, facilitator) -> None:
         self._change_plan(
             _("Alleen een geplande bijeenkomst kan nog verzet worden."),
             scheduled_start=start,
             scheduled_end=end,
             place=place,
+            facilitator=facilitator,
             reminder_sent_at=None,  # a moved meeting gets its own reminder
         )
 

@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from groups.models import IntervisionGroup, Membership
@@ -64,6 +65,31 @@ def _mail_meetings(request, group, meetings, template: str, method: str) -> None
     emails.send(template, _recipients(group), context, attachments=[attachment])
 
 
+STAGES = {
+    "guided": gettext_lazy("Begeleid: de begeleider van de groep leidt de bijeenkomsten."),
+    "handing_over": gettext_lazy("Overdracht: deelnemers begeleiden om beurten een bijeenkomst."),
+    "autonomous": gettext_lazy("Zelfstandig: de groep begeleidt zichzelf."),
+}
+
+
+def traject_stage(group: IntervisionGroup, meetings: list[Meeting]) -> dict:
+    """Where the group is on the path from guided to autonomous meetings.
+
+    Autonomous once the last two meetings (held or planned) are facilitated by
+    members; handing over once any meeting is; guided before that.
+    """
+    member_ids = set(group.members().values_list("pk", flat=True))
+    current = [m for m in meetings if m.status != Meeting.Status.CANCELLED]
+    by_members = [m for m in current if m.facilitator_id in member_ids]
+    if len(current) >= 2 and all(m.facilitator_id in member_ids for m in current[-2:]):
+        key = "autonomous"
+    elif by_members:
+        key = "handing_over"
+    else:
+        key = "guided"
+    return {"key": key, "text": STAGES[key], "by_members": len(by_members), "total": len(current)}
+
+
 @login_required
 @require_GET
 def traject(request: HttpRequest, pk: int) -> HttpResponse:
@@ -77,6 +103,7 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
         "group": group,
         "role": role,
         "meetings": meetings,
+        "stage": traject_stage(group, meetings),
         "next_meeting": next((m for m in meetings if m.is_upcoming), None),
         "feed": CalendarFeed.objects.get_or_create(user=request.user)[0],
         "accepted": group.has_accepted_agreements(request.user),
@@ -144,12 +171,13 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     tz = meeting.group.tz
     local_start = meeting.scheduled_start.astimezone(tz)
     initial = {
+        "facilitator": meeting.facilitator_id,
         "date": local_start.date(),
         "start_time": local_start.time(),
         "duration": int((meeting.scheduled_end - meeting.scheduled_start).total_seconds() // 60),
         "place": meeting.place,
     }
-    form = MeetingEditForm(request.POST or None, initial=initial)
+    form = MeetingEditForm(request.POST or None, initial=initial, group=meeting.group)
     if request.method == "POST":
         try:
             if "cancel_meeting" in request.POST:
@@ -162,7 +190,8 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             if form.is_valid():
                 data = form.cleaned_data
                 start = to_utc(data["date"], data["start_time"], tz)
-                meeting.reschedule(start, start + timedelta(minutes=data["duration"]), data["place"])
+                end = start + timedelta(minutes=data["duration"])
+                meeting.reschedule(start, end, data["place"], data["facilitator"])
                 transaction.on_commit(
                     lambda: _mail_meetings(request, meeting.group, [meeting], "moved", "REQUEST")
                 )

@@ -93,7 +93,13 @@ def test_a_moved_meeting_keeps_its_uid_and_raises_the_sequence(coordinator, grou
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post(
             reverse("meetings:edit", args=[meeting.pk]),
-            {"date": "2026-12-01", "start_time": "10:00", "duration": "150", "place": "Online"},
+            {
+                "facilitator": meeting.facilitator_id,
+                "date": "2026-12-01",
+                "start_time": "10:00",
+                "duration": "150",
+                "place": "Online",
+            },
         )
     meeting.refresh_from_db()
     after = events(client_for(member).get(reverse("meetings:ics", args=[meeting.pk])).content)[0]
@@ -160,3 +166,42 @@ def test_outsiders_get_no_ics_or_group_page(outsider, meeting):
     assert client.get(reverse("meetings:ics", args=[meeting.pk])).status_code == 404
     assert client.get(reverse("meetings:traject", args=[meeting.group_id])).status_code == 404
     assert client.get(reverse("meetings:register", args=[meeting.group_id])).status_code == 404
+
+
+def test_a_member_can_facilitate_a_meeting_and_the_stage_follows(coordinator, group, meeting, member, method):
+    page = client_for(coordinator).get(reverse("meetings:traject", args=[group.pk])).content.decode()
+    assert 'data-stage="guided"' in page
+    local = timezone.localtime(meeting.scheduled_start)
+    client_for(coordinator).post(
+        reverse("meetings:edit", args=[meeting.pk]),
+        {
+            "facilitator": member.pk,
+            "date": local.date().isoformat(),
+            "start_time": local.strftime("%H:%M"),
+            "duration": "120",
+            "place": "",
+        },
+    )
+    meeting.refresh_from_db()
+    assert meeting.facilitator == member
+    page = client_for(member).get(reverse("meetings:traject", args=[group.pk])).content.decode()
+    assert 'data-stage="handing_over"' in page
+    assert client_for(member).get(reverse("meetings:participant", args=[meeting.pk])).url == reverse(
+        "meetings:facilitate", args=[meeting.pk]
+    )
+
+
+def test_only_group_people_can_facilitate(coordinator, meeting, outsider):
+    local = timezone.localtime(meeting.scheduled_start)
+    response = client_for(coordinator).post(
+        reverse("meetings:edit", args=[meeting.pk]),
+        {
+            "facilitator": outsider.pk,
+            "date": local.date().isoformat(),
+            "start_time": "10:00",
+            "duration": "120",
+        },
+    )
+    assert response.status_code == 200
+    meeting.refresh_from_db()
+    assert meeting.facilitator != outsider
