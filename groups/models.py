@@ -4,6 +4,7 @@ from datetime import timedelta
 
 from django.conf import settings
 from django.db import models
+from django.db.models.functions import Lower
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -55,19 +56,18 @@ class IntervisionGroup(models.Model):
     def set_people(self, people: list[tuple[str, str, str]]):
         """Make the group's people exactly `people` (name, email, role).
 
-        An address that has an account becomes a membership at once; any
-        other address gets an invitation. Returns the new invitations and the
-        new memberships, for the emails.
+        Everybody becomes a membership at once, so meetings can be planned
+        before anyone answered. An address without an account gets one
+        without a password, and an invitation to choose it. Returns the new
+        invitations and the memberships of existing accounts, for the emails.
         """
         from django.contrib.auth import get_user_model
 
+        User = get_user_model()
         wanted = {email.lower(): (name, role) for name, email, role in people}
-        accounts = {
-            user.email.lower(): user
-            for user in get_user_model().objects.filter(email__in=list(wanted)).order_by("-pk")
-        }
+        found = User.objects.annotate(address=Lower("email")).filter(address__in=list(wanted)).order_by("pk")
+        accounts = {user.address: user for user in found}
         memberships = {m.user.email.lower(): m for m in self.memberships.select_related("user")}
-        pending = {i.email.lower(): i for i in self.invitations.filter(accepted_at__isnull=True)}
         new_invitations, new_memberships = [], []
         for email, (name, role) in wanted.items():
             if email in memberships:
@@ -75,22 +75,23 @@ class IntervisionGroup(models.Model):
                 if membership.role != role:
                     membership.role = role
                     membership.save(update_fields=["role"])
-            elif email in accounts:
-                new_memberships.append(Membership.objects.create(group=self, user=accounts[email], role=role))
-            elif email in pending:
-                invitation = pending[email]
-                invitation.name, invitation.role = name, role
-                invitation.save(update_fields=["name", "role"])
-            else:
+                continue
+            user = accounts.get(email)
+            if user is None:
+                first, _space, last = name.partition(" ")
+                user = User(username=email, email=email, first_name=first[:150], last_name=last[:150])
+                user.set_unusable_password()
+                user.save()
                 new_invitations.append(
                     Invitation.objects.create(group=self, email=email, name=name, role=role)
                 )
+                Membership.objects.create(group=self, user=user, role=role)
+            else:
+                new_memberships.append(Membership.objects.create(group=self, user=user, role=role))
         for email, membership in memberships.items():
             if email not in wanted:
                 membership.delete()
-        for email, invitation in pending.items():
-            if email not in wanted or email in accounts:
-                invitation.delete()
+                self.invitations.filter(email=email, accepted_at__isnull=True).delete()
         return new_invitations, new_memberships
 
     @property

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 
 from intervisie import emails
 
+from .agreements import propose_agreements
 from .forms import GroupForm, Person
 from .models import IntervisionGroup, Invitation, Membership
 
@@ -93,6 +94,8 @@ def _edit(request: HttpRequest, group: IntervisionGroup | None) -> HttpResponse:
                     )
                 )
             invitations, memberships = saved.set_people(people)
+            if group is None:
+                propose_agreements(saved)  # every new group starts from the proposed agreements
             transaction.on_commit(lambda: _send_invitations(request, saved, invitations, memberships))
         if draft:
             messages.info(request, _("De groep is als concept opgeslagen."))
@@ -129,37 +132,23 @@ def resend_invitation(request: HttpRequest, pk: int, invitation_id: int) -> Http
 
 
 def accept_invitation(request: HttpRequest, token: str) -> HttpResponse:
-    """The link in the invitation: choose a password, or sign in when the address has an account."""
+    """The link in the invitation: choose a password and be logged in at once."""
     invitation = Invitation.objects.filter(token=token).select_related("group").first()
     if invitation is None:
         raise Http404
-    if invitation.accepted_at is not None:
-        return redirect("home")
-    if invitation.is_expired:
-        return render(request, "groups/invitation_expired.html", {"invitation": invitation}, status=410)
-    User = get_user_model()
-    existing = User.objects.filter(email__iexact=invitation.email).first()
-    if existing is not None:
-        _accept(invitation, existing)
-        if request.user == existing:
-            return redirect("home")
+    user = get_user_model().objects.filter(email__iexact=invitation.email).order_by("-pk").first()
+    if invitation.accepted_at is not None or user is None or user.has_usable_password():
         messages.info(request, _("Je hebt al een account; log in om verder te gaan."))
         return redirect(reverse("login") + "?next=/")
-    user = User(username=invitation.email, email=invitation.email)
-    first, _space, last = invitation.name.partition(" ")
-    user.first_name, user.last_name = first, last
+    if invitation.is_expired:
+        return render(request, "groups/invitation_expired.html", {"invitation": invitation}, status=410)
     form = SetPasswordForm(user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         with transaction.atomic():
             user = form.save()
-            _accept(invitation, user)
+            invitation.accepted_at = timezone.now()
+            invitation.save(update_fields=["accepted_at"])
         login(request, user, backend="intervisie.auth.EmailBackend")
         messages.success(request, _("Welkom bij %(group)s!") % {"group": invitation.group.name})
         return redirect("home")
     return render(request, "groups/invitation_accept.html", {"invitation": invitation, "form": form})
-
-
-def _accept(invitation: Invitation, user) -> None:
-    Membership.objects.get_or_create(group=invitation.group, user=user, defaults={"role": invitation.role})
-    invitation.accepted_at = timezone.now()
-    invitation.save(update_fields=["accepted_at"])

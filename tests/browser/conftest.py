@@ -166,6 +166,7 @@ def live(transactional_db, server, browser):
 def in_thread(function):
     """Run ORM writes off this thread: Playwright's event loop holds it, and a
     write pushes to the channel layer after its commit (async_to_sync)."""
+
     def run():
         try:
             return function()
