@@ -154,3 +154,15 @@ def test_a_coordinator_in_no_group_lands_on_their_groups(coordinator):
 def test_a_coordinator_sees_no_case_content_in_emails(coordinator):
     create(client_for(coordinator))
     assert all("casus" not in message.body.lower() for message in mail.outbox)
+
+
+def test_an_unknown_time_zone_is_refused(coordinator):
+    response = create(client_for(coordinator), time_zone="Europe/Atlantis")
+    assert "Kies een tijdzone uit de lijst." in response.content.decode()
+    assert not IntervisionGroup.objects.filter(name="Groep Noord").exists()
+
+
+def test_members_see_only_their_own_groups(member, other_group_member, group):
+    assert client_for(member).get(reverse("meetings:traject", args=[group.pk])).status_code == 200
+    assert client_for(other_group_member).get(reverse("meetings:traject", args=[group.pk])).status_code == 404
+    assert group.name not in client_for(other_group_member).get("/").content.decode()
