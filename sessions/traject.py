@@ -109,8 +109,9 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
         "accepted": group.has_accepted_agreements(request.user),
     }
     if role == "coordinator":
-        context["memberships"] = group.memberships.select_related("user").order_by("role", "user__first_name")
-        context["invitations"] = group.invitations.filter(accepted_at__isnull=True).order_by("name")
+        pending = {i.email.lower(): i for i in group.invitations.filter(accepted_at__isnull=True)}
+        memberships = group.memberships.select_related("user").order_by("role", "user__first_name")
+        context["people"] = [(m, pending.get(m.user.email.lower())) for m in memberships]
     return render(request, "sessions/traject.html", context)
 
 
