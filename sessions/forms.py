@@ -2,11 +2,21 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Attendance
 from .schedule import INTERVALS, MAX_DURATION, MAX_MEETINGS, MIN_DURATION, MIN_MEETINGS
+
+DURATION_MESSAGE = format_lazy(
+    gettext_lazy("Een bijeenkomst duurt {min} tot {max} minuten."),
+    min=int(MIN_DURATION.total_seconds() // 60),
+    max=int(MAX_DURATION.total_seconds() // 60),
+)
+COUNT_MESSAGE = format_lazy(
+    gettext_lazy("Een traject heeft {min} tot {max} bijeenkomsten."), min=MIN_MEETINGS, max=MAX_MEETINGS
+)
 
 
 class ScheduleForm(forms.Form):
@@ -25,20 +35,14 @@ class ScheduleForm(forms.Form):
         min_value=int(MIN_DURATION.total_seconds() // 60),
         max_value=int(MAX_DURATION.total_seconds() // 60),
         help_text=gettext_lazy("Meestal 120 tot 150 minuten."),
-        error_messages={
-            "min_value": gettext_lazy("Een bijeenkomst duurt 60 tot 240 minuten."),
-            "max_value": gettext_lazy("Een bijeenkomst duurt 60 tot 240 minuten."),
-        },
+        error_messages={"min_value": DURATION_MESSAGE, "max_value": DURATION_MESSAGE},
     )
     count = forms.IntegerField(
         label=gettext_lazy("Aantal bijeenkomsten"),
         initial=7,
         min_value=MIN_MEETINGS,
         max_value=MAX_MEETINGS,
-        error_messages={
-            "min_value": gettext_lazy("Een traject heeft 6 tot 8 bijeenkomsten."),
-            "max_value": gettext_lazy("Een traject heeft 6 tot 8 bijeenkomsten."),
-        },
+        error_messages={"min_value": COUNT_MESSAGE, "max_value": COUNT_MESSAGE},
     )
     place = forms.CharField(label=gettext_lazy("Plaats of videolink"), max_length=300, required=False)
 
