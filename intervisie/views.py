@@ -18,7 +18,7 @@ def home(request: HttpRequest) -> HttpResponse:
         return redirect("groups:list")
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     meetings = (
-        Meeting.objects.filter(Q(facilitator=request.user) | Q(group__memberships__user=request.user))
+        Meeting.objects.filter(group__memberships__user=request.user)
         .filter(Q(scheduled_end__gte=today) | Q(status=Meeting.Status.LIVE))
         .exclude(status__in=[Meeting.Status.CLOSED, Meeting.Status.CANCELLED])
         .select_related("group", "method")

@@ -25,14 +25,13 @@ class Viewer:
 def viewer_for(meeting: Meeting, user, session) -> Viewer | None:
     """The person behind a request or socket, or None for anybody outside the group.
 
-    The meeting's facilitator always gets the facilitator's view, whether an
-    external facilitator or a member taking their turn.
+    The meeting's facilitator gets the facilitator's view, whether the group's
+    external facilitator or a member taking their turn, as long as they are
+    still in the group: somebody removed from it loses every view of it.
     """
     if user is not None and user.is_authenticated:
-        if user.pk == meeting.facilitator_id:
-            return Viewer(user, "facilitator")
         if Membership.objects.filter(group_id=meeting.group_id, user=user).exists():
-            return Viewer(user, "member")
+            return Viewer(user, "facilitator" if user.pk == meeting.facilitator_id else "member")
     request_id = (session or {}).get(DEVICE_SESSION_KEY, {}).get(str(meeting.pk))
     if request_id and meeting.status != Meeting.Status.CLOSED:
         admitted = (

@@ -24,28 +24,31 @@ from .models import Attendance, CalendarFeed, CommandNotAllowed, Meeting, Method
 from .schedule import plan, to_utc
 
 
-def _group_role(group: IntervisionGroup, user) -> str | None:
-    """coordinator, facilitator or member; None for anybody else."""
+def _group_roles(group: IntervisionGroup, user) -> set[str]:
+    """What the person is to the group: "coordinator", "facilitator", "member" (one or more)."""
+    roles = set()
     if not user.is_authenticated:
-        return None
-    if group.coordinators.filter(pk=user.pk).exists():
-        return "coordinator"
+        return roles
+    if user.has_perm("groups.coordinate") and group.coordinators.filter(pk=user.pk).exists():
+        roles.add("coordinator")
     membership = Membership.objects.filter(group=group, user=user).first()
-    return membership.role if membership else None
+    if membership:
+        roles.add(membership.role)
+    return roles
 
 
-def _get_group_for_viewer(request: HttpRequest, pk: int) -> tuple[IntervisionGroup, str]:
+def _get_group_for_viewer(request: HttpRequest, pk: int) -> tuple[IntervisionGroup, set[str]]:
     group = get_object_or_404(IntervisionGroup, pk=pk)
-    role = _group_role(group, request.user)
-    if role is None:
+    roles = _group_roles(group, request.user)
+    if not roles:
         raise Http404
-    return group, role
+    return group, roles
 
 
 def _get_meeting_for_planner(request: HttpRequest, pk: int) -> Meeting:
     """A meeting its group's coordinator or facilitator may move or cancel."""
     meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
-    if _group_role(meeting.group, request.user) not in ("coordinator", "facilitator"):
+    if not _group_roles(meeting.group, request.user) & {"coordinator", "facilitator"}:
         raise Http404
     return meeting
 
@@ -94,21 +97,21 @@ def traject_stage(group: IntervisionGroup, meetings: list[Meeting]) -> dict:
 @require_GET
 def traject(request: HttpRequest, pk: int) -> HttpResponse:
     """The group's page: its meetings with attendance, and for the coordinator its people."""
-    group, role = _get_group_for_viewer(request, pk)
+    group, roles = _get_group_for_viewer(request, pk)
     meetings = list(group.meetings.select_related("facilitator").order_by("scheduled_start"))
     answers = {a.meeting_id: a for a in Attendance.objects.filter(meeting__group=group, user=request.user)}
     for meeting in meetings:
         meeting.my_answer = answers.get(meeting.pk)
     context = {
         "group": group,
-        "role": role,
+        "roles": roles,
         "meetings": meetings,
         "stage": traject_stage(group, meetings),
         "next_meeting": next((m for m in meetings if m.is_upcoming), None),
         "feed": CalendarFeed.objects.get_or_create(user=request.user)[0],
         "accepted": group.has_accepted_agreements(request.user),
     }
-    if role == "coordinator":
+    if "coordinator" in roles:
         pending = {i.email.lower(): i for i in group.invitations.filter(accepted_at__isnull=True)}
         memberships = group.memberships.select_related("user").order_by("role", "user__first_name")
         context["people"] = [(m, pending.get(m.user.email.lower())) for m in memberships]
@@ -118,8 +121,8 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Generate the meetings of a traject: preview first, then save."""
-    group, role = _get_group_for_viewer(request, pk)
-    if role != "coordinator":
+    group, roles = _get_group_for_viewer(request, pk)
+    if "coordinator" not in roles:
         raise Http404
     facilitator = group.facilitator
     form = ScheduleForm(request.POST or None)
@@ -207,9 +210,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def _visible_meetings(user):
     """Meetings of every group the person belongs to or coordinates."""
     return (
-        Meeting.objects.filter(
-            Q(group__memberships__user=user) | Q(group__coordinators=user) | Q(facilitator=user)
-        )
+        Meeting.objects.filter(Q(group__memberships__user=user) | Q(group__coordinators=user))
         .distinct()
         .select_related("group")
     )
@@ -251,7 +252,7 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
 def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     """A member says "I'll be there", or cancels with a reason."""
     meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
-    if _group_role(meeting.group, request.user) != Membership.Role.MEMBER:
+    if "member" not in _group_roles(meeting.group, request.user):
         raise Http404
     form = RsvpForm(request.POST)
     if not meeting.is_upcoming:
@@ -279,7 +280,7 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance per member per meeting; the group's facilitator can correct it."""
-    group, role = _get_group_for_viewer(request, pk)
+    group, roles = _get_group_for_viewer(request, pk)
     members = list(group.members().order_by("first_name", "last_name"))
     meetings = list(group.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("scheduled_start"))
     records = {(a.meeting_id, a.user_id): a for a in Attendance.objects.filter(meeting__group=group)}
@@ -287,7 +288,15 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         (member, [(meeting, records.get((meeting.pk, member.pk))) for meeting in meetings])
         for member in members
     ]
-    context = {"group": group, "role": role, "meetings": meetings, "rows": rows}
+    # Reasons for cancelling are often about health: the group sees them, a coordinator does not.
+    show_reasons = bool(roles & {"member", "facilitator"})
+    context = {
+        "group": group,
+        "roles": roles,
+        "meetings": meetings,
+        "rows": rows,
+        "show_reasons": show_reasons,
+    }
     return render(request, "sessions/register.html", context)
 
 
@@ -296,9 +305,12 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 def set_presence(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     """The facilitator corrects whether a member was there."""
     meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
-    role = _group_role(meeting.group, request.user)
-    if role != Membership.Role.FACILITATOR and meeting.facilitator_id != request.user.pk:
+    roles = _group_roles(meeting.group, request.user)
+    if "facilitator" not in roles and not (roles and meeting.facilitator_id == request.user.pk):
         raise Http404
+    if meeting.status not in (Meeting.Status.LIVE, Meeting.Status.CLOSED):
+        messages.error(request, _("Aanwezigheid kun je pas bijhouden als de bijeenkomst begonnen is."))
+        return redirect("meetings:register", pk=meeting.group_id)
     member = get_object_or_404(meeting.group.members(), pk=user_id)
     present = {"yes": True, "no": False}.get(request.POST.get("present", ""))
     Attendance.objects.update_or_create(meeting=meeting, user=member, defaults={"present": present})
