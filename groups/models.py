@@ -59,7 +59,7 @@ class IntervisionGroup(models.Model):
         Everybody becomes a membership at once, so meetings can be planned
         before anyone answered. An address without an account gets one
         without a password, and an invitation to choose it. Returns the new
-        invitations and the memberships of existing accounts, for the emails.
+        invitations and the existing accounts added, for the emails.
         """
         from django.contrib.auth import get_user_model
 
@@ -79,15 +79,20 @@ class IntervisionGroup(models.Model):
             user = accounts.get(email)
             if user is None:
                 first, _space, last = name.partition(" ")
-                user = User(username=email, email=email, first_name=first[:150], last_name=last[:150])
+                taken = User.objects.filter(username=email).exists()  # someone changed their address
+                username = f"{email}-{secrets.token_hex(4)}" if taken else email
+                user = User(username=username, email=email, first_name=first[:150], last_name=last[:150])
                 user.set_unusable_password()
                 user.save()
-                new_invitations.append(
-                    Invitation.objects.create(group=self, email=email, name=name, role=role)
+            Membership.objects.create(group=self, user=user, role=role)
+            if user.has_usable_password():
+                new_memberships.append(user)
+            else:  # no password yet, so no way in but an invitation
+                invitation, _created = Invitation.objects.update_or_create(
+                    group=self, email=email, defaults={"name": name, "role": role, "accepted_at": None}
                 )
-                Membership.objects.create(group=self, user=user, role=role)
-            else:
-                new_memberships.append(Membership.objects.create(group=self, user=user, role=role))
+                invitation.renew()
+                new_invitations.append(invitation)
         for email, membership in memberships.items():
             if email not in wanted:
                 membership.delete()
@@ -201,6 +206,12 @@ class Invitation(models.Model):
 
     def __str__(self) -> str:
         return f"{self.email} – {self.group}"
+
+    def renew(self) -> None:
+        """A fresh link, valid for another period; an old, perhaps leaked link stops working."""
+        self.token = new_invitation_token()
+        self.sent_at = timezone.now()
+        self.save(update_fields=["token", "sent_at"])
 
     @property
     def expires_at(self):

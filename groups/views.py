@@ -39,21 +39,19 @@ def group_list(request: HttpRequest) -> HttpResponse:
     return render(request, "groups/group_list.html", {"groups": groups})
 
 
-def _send_invitations(request: HttpRequest, group, invitations, memberships) -> None:
+def _send_invitations(request: HttpRequest, group, invitations, added_users) -> None:
     for invitation in invitations:
         link = request.build_absolute_uri(reverse("groups:accept-invitation", args=[invitation.token]))
         emails.send(
             "invitation", [invitation.email], {"invitation": invitation, "group": group, "link": link}
         )
-    for membership in memberships:
+    for user in added_users:
         link = request.build_absolute_uri(reverse("home"))
-        emails.send(
-            "added_to_group", [membership.user.email], {"user": membership.user, "group": group, "link": link}
-        )
+        emails.send("added_to_group", [user.email], {"user": user, "group": group, "link": link})
 
 
 def _people_text(group: IntervisionGroup) -> tuple[str, str, str]:
-    """The form's initial facilitator name, email and member lines, memberships and invitations alike."""
+    """The form's initial facilitator name, email and member lines (invited people are members too)."""
     facilitator_name = facilitator_email = ""
     lines = []
     for membership in group.memberships.select_related("user").order_by("user__first_name"):
@@ -62,11 +60,6 @@ def _people_text(group: IntervisionGroup) -> tuple[str, str, str]:
             facilitator_name, facilitator_email = user.get_full_name(), user.email
         else:
             lines.append(f"{user.get_full_name()} <{user.email}>")
-    for invitation in group.invitations.filter(accepted_at__isnull=True).order_by("name"):
-        if invitation.role == Membership.Role.FACILITATOR:
-            facilitator_name, facilitator_email = invitation.name, invitation.email
-        else:
-            lines.append(f"{invitation.name} <{invitation.email}>")
     return facilitator_name, facilitator_email, "\n".join(lines)
 
 
@@ -93,10 +86,10 @@ def _edit(request: HttpRequest, group: IntervisionGroup | None) -> HttpResponse:
                         Membership.Role.FACILITATOR,
                     )
                 )
-            invitations, memberships = saved.set_people(people)
+            invitations, added_users = saved.set_people(people)
             if group is None:
                 propose_agreements(saved)  # every new group starts from the proposed agreements
-            transaction.on_commit(lambda: _send_invitations(request, saved, invitations, memberships))
+            transaction.on_commit(lambda: _send_invitations(request, saved, invitations, added_users))
         if draft:
             messages.info(request, _("De groep is als concept opgeslagen."))
         else:
@@ -118,12 +111,12 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@permission_required("groups.coordinate", raise_exception=True)
 @require_POST
 def resend_invitation(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
     group = _get_group_for_coordinator(request, pk)
     invitation = get_object_or_404(group.invitations, pk=invitation_id, accepted_at__isnull=True)
-    invitation.sent_at = timezone.now()  # a resent invitation is valid for another period
-    invitation.save(update_fields=["sent_at"])
+    invitation.renew()
     _send_invitations(request, group, [invitation], [])
     messages.success(
         request, _("De uitnodiging is opnieuw verstuurd naar %(email)s.") % {"email": invitation.email}

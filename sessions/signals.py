@@ -1,18 +1,30 @@
 """Open sockets recheck their access when a person's access changes."""
 
 from django.contrib.auth.signals import user_logged_out
+from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from groups.models import Membership
 
 from . import broadcast
+from .models import Meeting
 
 
 @receiver(post_delete, sender=Membership)
 @receiver(post_save, sender=Membership)
 def membership_changed(sender, instance: Membership, **kwargs) -> None:
     broadcast.access_changed(instance.user_id)
+
+
+@receiver(post_delete, sender=Membership)
+def hand_over_meetings(sender, instance: Membership, **kwargs) -> None:
+    """Planned meetings of somebody who left the group go to the group's facilitator."""
+    facilitator = instance.group.facilitator
+    if facilitator is not None and facilitator.pk != instance.user_id:
+        Meeting.objects.filter(
+            group_id=instance.group_id, facilitator_id=instance.user_id, status=Meeting.Status.SCHEDULED
+        ).update(facilitator=facilitator, sequence=F("sequence") + 1)
 
 
 @receiver(user_logged_out)

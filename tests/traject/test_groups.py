@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from groups.forms import parse_people
 from groups.models import IntervisionGroup, Invitation, Membership
-from tests.conftest import client_for
+from tests.conftest import client_for, make_user
 
 MEMBERS = "\n".join(f"Lid{n} Achternaam <nieuw{n}@example.org>" for n in range(1, 7))
 
@@ -115,7 +115,11 @@ def test_an_expired_invitation_says_so_and_can_be_resent(coordinator, client, se
             reverse("groups:resend-invitation", args=[invitation.group_id, invitation.pk])
         )
     assert len(mail.outbox) == 1
+    old_token = invitation.token
+    invitation.refresh_from_db()
     assert client.get(reverse("groups:accept-invitation", args=[invitation.token])).status_code == 200
+    assert client.get(reverse("groups:accept-invitation", args=[old_token])).status_code == 404
+    assert invitation.token in mail.outbox[0].body
 
 
 def test_editing_the_group_removes_and_adds_people(coordinator, group, members, facilitator):
@@ -166,3 +170,60 @@ def test_members_see_only_their_own_groups(member, other_group_member, group):
     assert client_for(member).get(reverse("meetings:traject", args=[group.pk])).status_code == 200
     assert client_for(other_group_member).get(reverse("meetings:traject", args=[group.pk])).status_code == 404
     assert group.name not in client_for(other_group_member).get("/").content.decode()
+
+
+def test_saving_the_edit_form_unchanged_keeps_everybody(coordinator):
+    create(client_for(coordinator))
+    group = IntervisionGroup.objects.get(name="Groep Noord")
+    form = client_for(coordinator).get(reverse("groups:edit", args=[group.pk])).context["form"]
+    data = {name: form[name].value() or "" for name in form.fields}
+    data["save"] = "1"
+    response = client_for(coordinator).post(reverse("groups:edit", args=[group.pk]), data)
+    assert response.status_code == 302
+    assert group.memberships.count() == 7
+
+
+def test_a_person_removed_and_added_again_gets_a_fresh_invitation(coordinator):
+    create(client_for(coordinator))
+    group = IntervisionGroup.objects.get(name="Groep Noord")
+    old = Invitation.objects.get(email="nieuw1@example.org").token
+    create_again = MEMBERS.replace("Lid1 Achternaam <nieuw1@example.org>\n", "")
+    edit = {"name": group.name, "time_zone": "Europe/Amsterdam", "facilitator_name": "Frits"}
+    edit["facilitator_email"] = "frits@example.org"
+    client_for(coordinator).post(
+        reverse("groups:edit", args=[group.pk]),
+        {**edit, "members_text": create_again + "\nNieuwe Naam <extra@example.org>", "save": "1"},
+    )
+    assert not group.memberships.filter(user__email="nieuw1@example.org").exists()
+    client_for(coordinator).post(
+        reverse("groups:edit", args=[group.pk]), {**edit, "members_text": MEMBERS, "save": "1"}
+    )
+    invitation = Invitation.objects.get(email="nieuw1@example.org")
+    assert invitation.token != old and invitation.accepted_at is None
+    assert group.memberships.filter(user__email="nieuw1@example.org").exists()
+
+
+def test_the_planned_meetings_of_a_removed_facilitator_go_to_the_new_one(
+    coordinator, group, meeting, facilitator, members
+):
+    from sessions.models import Meeting
+
+    new = make_user("nieuwe.begeleider@example.org", "Nina")
+    lines = "\n".join(f"{m.first_name} <{m.email}>" for m in members)
+    client_for(coordinator).post(
+        reverse("groups:edit", args=[group.pk]),
+        {
+            "name": group.name,
+            "time_zone": "Europe/Amsterdam",
+            "facilitator_name": "Nina Nieuw",
+            "facilitator_email": new.email,
+            "members_text": lines,
+            "save": "1",
+        },
+    )
+    meeting.refresh_from_db()
+    assert meeting.facilitator == new
+    assert meeting.sequence == 1
+    response = client_for(facilitator).get(reverse("meetings:facilitate", args=[meeting.pk]))
+    assert response.status_code == 404
+    assert Meeting.objects.filter(facilitator=facilitator).count() == 0
