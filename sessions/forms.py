@@ -2,12 +2,17 @@ from datetime import timedelta
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.utils import timezone
 from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from .models import Attendance
 from .schedule import INTERVALS, MAX_DURATION, MAX_MEETINGS, MIN_DURATION, MIN_MEETINGS
+
+# The browser's date and time pickers read and write ISO values, whatever the language.
+DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
 
 DURATION_MESSAGE = format_lazy(
     gettext_lazy("Een bijeenkomst duurt {min} tot {max} minuten."),
@@ -20,12 +25,8 @@ COUNT_MESSAGE = format_lazy(
 
 
 class ScheduleForm(forms.Form):
-    first_date = forms.DateField(
-        label=gettext_lazy("Eerste bijeenkomst"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    start_time = forms.TimeField(
-        label=gettext_lazy("Begintijd"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    first_date = forms.DateField(label=gettext_lazy("Eerste bijeenkomst"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=gettext_lazy("Begintijd"), widget=TIME_INPUT)
     interval = forms.ChoiceField(
         label=gettext_lazy("Hoe vaak"), choices=list(INTERVALS.items()), initial="2w"
     )
@@ -46,6 +47,14 @@ class ScheduleForm(forms.Form):
     )
     place = forms.CharField(label=gettext_lazy("Plaats of videolink"), max_length=300, required=False)
 
+    def clean_first_date(self):
+        first = self.cleaned_data["first_date"]
+        if first < timezone.localdate():
+            raise forms.ValidationError(
+                _("De eerste bijeenkomst ligt in het verleden; kies een latere datum.")
+            )
+        return first
+
     @property
     def duration_delta(self) -> timedelta:
         return timedelta(minutes=self.cleaned_data["duration"])
@@ -57,10 +66,8 @@ class MeetingEditForm(forms.Form):
         queryset=None,
         help_text=gettext_lazy("De begeleider van de groep, of een deelnemer die deze keer begeleidt."),
     )
-    date = forms.DateField(label=gettext_lazy("Datum"), widget=forms.DateInput(attrs={"type": "date"}))
-    start_time = forms.TimeField(
-        label=gettext_lazy("Begintijd"), widget=forms.TimeInput(attrs={"type": "time"})
-    )
+    date = forms.DateField(label=gettext_lazy("Datum"), widget=DATE_INPUT)
+    start_time = forms.TimeField(label=gettext_lazy("Begintijd"), widget=TIME_INPUT)
     duration = ScheduleForm.base_fields["duration"]
     place = forms.CharField(label=gettext_lazy("Plaats of videolink"), max_length=300, required=False)
 

@@ -143,7 +143,14 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
             for item in planned:
                 probe = Meeting(facilitator=facilitator, scheduled_start=item.start, scheduled_end=item.end)
                 collisions.extend((item, other) for other in probe.overlapping())
-        if "confirm" in request.POST and facilitator is not None:
+        starts = [item.start for item in planned]
+        if (
+            group.meetings.filter(scheduled_start__in=starts)
+            .exclude(status=Meeting.Status.CANCELLED)
+            .exists()
+        ):
+            form.add_error(None, _("Deze bijeenkomsten staan al gepland."))
+        if "confirm" in request.POST and form.is_valid():
             method = Method.objects.get(key="zesfasenmodel")
             with transaction.atomic():
                 created = [

@@ -1,6 +1,7 @@
 """Scheduling a traject, moving and cancelling meetings, and the calendar files."""
 
-from datetime import timedelta
+import zoneinfo
+from datetime import date, datetime, time, timedelta
 
 import pytest
 from django.core import mail
@@ -12,10 +13,24 @@ from icalendar import Calendar
 from sessions.models import CalendarFeed, Meeting
 from tests.conftest import client_for
 
+AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
+
+
+def before_next_dst_change() -> date:
+    """A day a week before the clocks change next in Amsterdam, so a fortnightly traject spans it."""
+    day = timezone.localdate() + timedelta(days=8)
+    offset = datetime.combine(day, time(12), tzinfo=AMSTERDAM).utcoffset()
+    while datetime.combine(day, time(12), tzinfo=AMSTERDAM).utcoffset() == offset:
+        day += timedelta(days=1)
+    return day - timedelta(days=7)
+
+
+FIRST = before_next_dst_change()
+
 
 def schedule(client, group, confirm=True, **extra):
     data = {
-        "first_date": "2026-10-13",
+        "first_date": FIRST.isoformat(),
         "start_time": "19:00",
         "interval": "2w",
         "duration": "120",
@@ -36,9 +51,22 @@ def test_the_preview_shows_the_dates_without_saving(coordinator, group, facilita
     response = schedule(client_for(coordinator), group, confirm=False)
     html = response.content.decode()
     assert html.count('data-testid="planned"') == 7
-    assert "dinsdag 13 oktober 2026, 19:00–21:00" in html
-    assert "dinsdag 27 oktober 2026, 19:00–21:00" in html  # after the clocks went back
+    assert html.count(", 19:00–21:00") == 7  # before and after the clocks change
     assert not Meeting.objects.exists()
+
+
+def test_a_first_date_in_the_past_is_refused(coordinator, group, facilitator, method):
+    yesterday = timezone.localdate() - timedelta(days=1)
+    response = schedule(client_for(coordinator), group, first_date=yesterday.isoformat())
+    assert "De eerste bijeenkomst ligt in het verleden" in response.content.decode()
+    assert not Meeting.objects.exists()
+
+
+def test_the_same_traject_cannot_be_planned_twice(coordinator, group, facilitator, method):
+    schedule(client_for(coordinator), group)
+    response = schedule(client_for(coordinator), group)
+    assert "staan al gepland" in response.content.decode()
+    assert group.meetings.count() == 7
 
 
 def test_confirming_creates_the_meetings_and_mails_everybody_the_ics(
@@ -47,6 +75,8 @@ def test_confirming_creates_the_meetings_and_mails_everybody_the_ics(
     schedule(client_for(coordinator), group)
     meetings = list(group.meetings.order_by("scheduled_start"))
     assert len(meetings) == 7
+    assert {m.scheduled_start.astimezone(AMSTERDAM).hour for m in meetings} == {19}
+    assert len({m.scheduled_start.hour for m in meetings}) == 2  # UTC moves with the clocks
     assert all(m.facilitator == facilitator and m.place == "Zaal 3" for m in meetings)
     assert len(mail.outbox) == len(members) + 1
     attachment = mail.outbox[0].attachments[0]

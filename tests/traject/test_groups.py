@@ -227,3 +227,8 @@ def test_the_planned_meetings_of_a_removed_facilitator_go_to_the_new_one(
     response = client_for(facilitator).get(reverse("meetings:facilitate", args=[meeting.pk]))
     assert response.status_code == 404
     assert Meeting.objects.filter(facilitator=facilitator).count() == 0
+
+
+def test_email_subjects_are_plain_text(coordinator):
+    create(client_for(coordinator), name="Zorg & Welzijn")
+    assert mail.outbox[0].subject == "Uitnodiging voor intervisiegroep Zorg & Welzijn"
