@@ -60,7 +60,7 @@ class GroupForm(forms.ModelForm):
     members_text = forms.CharField(
         label=gettext_lazy("Deelnemers"),
         help_text=gettext_lazy(
-            "Eén per regel: naam en e-mailadres, bijvoorbeeld: Anna de Vries <anna@example.org>"
+            "Eén per regel: naam en e-mailadres, bijvoorbeeld: Anna de Vries, anna@example.org"
         ),
         widget=forms.Textarea(attrs={"rows": 8}),
         required=False,

@@ -353,6 +353,8 @@ class Meeting(models.Model):
             raise CommandNotAllowed(_("De bijeenkomst is al afgesloten."))
         if user is not None and not self.group.members().filter(pk=user.pk).exists():
             raise CommandNotAllowed(_("De inbrenger moet lid van de groep zijn."))
+        if user is not None and user.pk == self.facilitator_id:
+            raise CommandNotAllowed(_("Wie deze bijeenkomst begeleidt, brengt geen casus in."))
         self._apply("case_owner", expected_version, by, case_owner=user)
 
     # --- the traject's calendar -------------------------------------------
@@ -379,15 +381,14 @@ class Meeting(models.Model):
             raise CommandNotAllowed(message)
         self.refresh_from_db()
 
-    def reschedule(self, start, end, place: str, facilitator) -> None:
-        self._change_plan(
-            _("Alleen een geplande bijeenkomst kan nog verzet worden."),
-            scheduled_start=start,
-            scheduled_end=end,
-            place=place,
-            facilitator=facilitator,
-            reminder_sent_at=None,  # a moved meeting gets its own reminder
-        )
+    def reschedule(self, start, end, place: str, facilitator) -> bool:
+        """Change time, place or facilitator; True when the time changed."""
+        moved = (start, end) != (self.scheduled_start, self.scheduled_end)
+        changes = {"scheduled_start": start, "scheduled_end": end, "place": place, "facilitator": facilitator}
+        if moved:
+            changes["reminder_sent_at"] = None  # a moved meeting gets its own reminder
+        self._change_plan(_("Alleen een geplande bijeenkomst kan nog verzet worden."), **changes)
+        return moved
 
     def cancel(self) -> None:
         self._change_plan(

@@ -78,11 +78,13 @@ STAGES = {
 def traject_stage(group: IntervisionGroup, meetings: list[Meeting]) -> dict:
     """Where the group is on the path from guided to autonomous meetings.
 
-    Autonomous once the last two meetings (held or planned) are facilitated by
-    members; handing over once any meeting is; guided before that.
+    Counts the meetings held and the next one: autonomous once the last two of
+    those are facilitated by members; handing over once any is; guided before.
     """
     member_ids = set(group.members().values_list("pk", flat=True))
-    current = [m for m in meetings if m.status != Meeting.Status.CANCELLED]
+    held = [m for m in meetings if m.status in (Meeting.Status.LIVE, Meeting.Status.CLOSED)]
+    upcoming = [m for m in meetings if m.status == Meeting.Status.SCHEDULED and m.is_upcoming]
+    current = held + upcoming[:1]
     by_members = [m for m in current if m.facilitator_id in member_ids]
     if len(current) >= 2 and all(m.facilitator_id in member_ids for m in current[-2:]):
         key = "autonomous"
@@ -189,6 +191,7 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
         "place": meeting.place,
     }
     form = MeetingEditForm(request.POST or None, initial=initial, group=meeting.group)
+    collisions = list(meeting.overlapping())
     if request.method == "POST":
         try:
             if "cancel_meeting" in request.POST:
@@ -202,15 +205,20 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 data = form.cleaned_data
                 start = to_utc(data["date"], data["start_time"], tz)
                 end = start + timedelta(minutes=data["duration"])
-                meeting.reschedule(start, end, data["place"], data["facilitator"])
-                transaction.on_commit(
-                    lambda: _mail_meetings(request, meeting.group, [meeting], "moved", "REQUEST")
+                probe = Meeting(
+                    pk=meeting.pk, facilitator=data["facilitator"], scheduled_start=start, scheduled_end=end
                 )
-                messages.success(request, _("De bijeenkomst is verzet; de groep krijgt bericht."))
-                return redirect("meetings:traject", pk=meeting.group_id)
+                collisions = list(probe.overlapping())
+                if not collisions or "despite_collision" in request.POST:
+                    meeting.reschedule(start, end, data["place"], data["facilitator"])
+                    transaction.on_commit(
+                        lambda: _mail_meetings(request, meeting.group, [meeting], "changed", "REQUEST")
+                    )
+                    messages.success(request, _("De bijeenkomst is gewijzigd; de groep krijgt bericht."))
+                    return redirect("meetings:traject", pk=meeting.group_id)
         except CommandNotAllowed as error:
             form.add_error(None, str(error))
-    context = {"meeting": meeting, "form": form, "collisions": list(meeting.overlapping())}
+    context = {"meeting": meeting, "form": form, "collisions": collisions}
     return render(request, "sessions/meeting_edit.html", context)
 
 
@@ -236,7 +244,9 @@ def meeting_ics(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def feed(request: HttpRequest, token: str) -> HttpResponse:
     """A member's subscription feed: all their meetings, behind a secret, revocable URL."""
-    subscription = get_object_or_404(CalendarFeed.objects.select_related("user"), token=token)
+    subscription = get_object_or_404(
+        CalendarFeed.objects.select_related("user"), token=token, user__is_active=True
+    )
     meetings = _visible_meetings(subscription.user).order_by("scheduled_start")
     body = ics.calendar(meetings, ics.base_url(request), name=_("Intervisie"))
     return HttpResponse(body, content_type="text/calendar; charset=utf-8")

@@ -138,7 +138,7 @@ def test_a_moved_meeting_keeps_its_uid_and_raises_the_sequence(coordinator, grou
     assert after.decoded("dtstart") == meeting.scheduled_start
     assert meeting.scheduled_end - meeting.scheduled_start == timedelta(minutes=150)
     assert timezone.localtime(meeting.scheduled_start).hour == 10
-    assert "verzet" in mail.outbox[-1].subject
+    assert "gewijzigd" in mail.outbox[-1].subject
 
 
 def test_a_cancelled_meeting_is_cancelled_in_calendars(coordinator, meeting):
@@ -235,3 +235,40 @@ def test_only_group_people_can_facilitate(coordinator, meeting, outsider):
     assert response.status_code == 200
     meeting.refresh_from_db()
     assert meeting.facilitator != outsider
+
+
+def test_moving_onto_another_meeting_of_the_facilitator_asks_first(
+    coordinator, meeting, group, facilitator, method
+):
+    other_group = group.__class__.objects.create(name="Tweede groep")
+    other = Meeting.objects.create(
+        group=other_group,
+        facilitator=facilitator,
+        method=method,
+        scheduled_start=meeting.scheduled_start + timedelta(days=3),
+        scheduled_end=meeting.scheduled_end + timedelta(days=3),
+    )
+    local = timezone.localtime(other.scheduled_start)
+    data = {
+        "facilitator": facilitator.pk,
+        "date": local.date().isoformat(),
+        "start_time": local.strftime("%H:%M"),
+        "duration": "120",
+    }
+    url = reverse("meetings:edit", args=[meeting.pk])
+    response = client_for(coordinator).post(url, data)
+    assert 'data-testid="collisions"' in response.content.decode()
+    meeting.refresh_from_db()
+    assert meeting.sequence == 0
+    client_for(coordinator).post(url, {**data, "despite_collision": "1"})
+    meeting.refresh_from_db()
+    assert meeting.scheduled_start == other.scheduled_start.replace(second=0)
+
+
+def test_the_facilitator_of_a_meeting_brings_no_case(meeting, member):
+    from sessions.models import CommandNotAllowed
+
+    Meeting.objects.filter(pk=meeting.pk).update(facilitator=member)
+    meeting.refresh_from_db()
+    with pytest.raises(CommandNotAllowed):
+        meeting.set_case_owner(member, meeting.version)
