@@ -14,3 +14,4 @@ def channel_layer_reaches_all_processes(app_configs, **kwargs):
             )
         ]
     return []
+

@@ -57,6 +57,9 @@ if not SECRET_KEY:
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS")
+if not SITE_URL and not DEBUG and ALLOWED_HOSTS:
+    # Emails sent from cron (reminders) have no request to take the address from.
+    SITE_URL = f"https://{ALLOWED_HOSTS[0].lstrip('.')}"
 if DEBUG:
     ALLOWED_HOSTS += ["127.0.0.1", "localhost", "[::1]"]
     if SITE_URL:

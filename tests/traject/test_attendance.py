@@ -84,12 +84,29 @@ def test_the_facilitator_corrects_presence(meeting, member, facilitator):
     assert response.status_code == 404
 
 
-def test_reminders_go_out_once(meeting, members):
+def test_reminders_go_out_once_and_not_to_who_cancelled(meeting, members, facilitator, settings):
+    settings.SITE_URL = "https://intervisie.example.org"
+    future(meeting, days=2)
+    Attendance.objects.create(meeting=meeting, user=members[0], response="cancelled", reason="Ziek")
+    call_command("send_reminders", stdout=StringIO())
+    call_command("send_reminders", stdout=StringIO())
+    recipients = [message.to[0] for message in mail.outbox]
+    assert sorted(recipients) == sorted([m.email for m in members[1:]] + [facilitator.email])
+    assert "Herinnering" in mail.outbox[0].subject
+    assert f"https://intervisie.example.org/groups/{meeting.group_id}/traject/" in mail.outbox[0].body
+
+
+def test_a_moved_meeting_is_reminded_again_but_not_for_a_new_place(meeting, facilitator, members):
     future(meeting, days=2)
     call_command("send_reminders", stdout=StringIO())
+    sent = len(mail.outbox)
+    meeting.reschedule(meeting.scheduled_start, meeting.scheduled_end, "Andere zaal", facilitator)
     call_command("send_reminders", stdout=StringIO())
-    assert len(mail.outbox) == len(members)
-    assert "Herinnering" in mail.outbox[0].subject
+    assert len(mail.outbox) == sent
+    later = meeting.scheduled_start + timedelta(hours=3)
+    meeting.reschedule(later, later + timedelta(hours=2), "Andere zaal", facilitator)
+    call_command("send_reminders", stdout=StringIO())
+    assert len(mail.outbox) == 2 * sent
 
 
 def test_no_reminder_for_far_or_cancelled_meetings(meeting):

@@ -26,7 +26,7 @@ class Command(BaseCommand):
             reminder_sent_at__isnull=True,
             scheduled_start__gt=now,
             scheduled_start__lte=now + timedelta(days=settings.REMINDER_DAYS_BEFORE),
-        ).select_related("group")
+        ).select_related("group", "facilitator")
         sent = 0
         for meeting in due:
             claimed = Meeting.objects.filter(pk=meeting.pk, reminder_sent_at__isnull=True).update(
@@ -35,7 +35,9 @@ class Command(BaseCommand):
             if not claimed:
                 continue
             link = (settings.SITE_URL or "") + reverse("meetings:traject", args=[meeting.group_id])
-            addresses = list(meeting.group.members().values_list("email", flat=True))
+            cancelled = meeting.attendances.filter(response="cancelled").values_list("user_id", flat=True)
+            people = meeting.group.members().exclude(pk__in=list(cancelled)).values_list("email", flat=True)
+            addresses = [*people, meeting.facilitator.email]
             sent += emails.send(
                 "reminder", addresses, {"meeting": meeting, "group": meeting.group, "link": link}
             )
