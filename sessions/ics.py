@@ -6,11 +6,13 @@ The description never contains case content: only the group, the place and
 the link to the meeting.
 """
 
+from urllib.parse import urlsplit
+
 from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from icalendar import Calendar, Event
+from icalendar import Calendar, Event, vCalAddress
 
 from .models import Meeting
 
@@ -18,12 +20,18 @@ PRODID = "-//Intervisie//intervisie//NL"
 
 
 def uid(meeting: Meeting) -> str:
-    return f"meeting-{meeting.pk}@intervisie"
+    """Unique across installations (the site's host), stable for the meeting's life."""
+    host = urlsplit(settings.SITE_URL).hostname or "intervisie.local"
+    return f"meeting-{meeting.pk}@{host}"
 
 
-def event(meeting: Meeting, base_url: str) -> Event:
+def event(meeting: Meeting, base_url: str, attendee: str = "") -> Event:
     item = Event()
     item.add("uid", uid(meeting))
+    # Calendar apps treat an emailed REQUEST or CANCEL as an update only with an organizer.
+    item.add("organizer", vCalAddress(f"mailto:{settings.DEFAULT_FROM_EMAIL}"))
+    if attendee:
+        item.add("attendee", vCalAddress(f"mailto:{attendee}"))
     item.add("sequence", meeting.sequence)
     item.add("dtstamp", timezone.now())
     item.add("dtstart", meeting.scheduled_start)
@@ -39,7 +47,7 @@ def event(meeting: Meeting, base_url: str) -> Event:
     return item
 
 
-def calendar(meetings, base_url: str, method: str = "PUBLISH", name: str = "") -> bytes:
+def calendar(meetings, base_url: str, method: str = "PUBLISH", name: str = "", attendee: str = "") -> bytes:
     """An iCalendar file; METHOD:REQUEST or CANCEL for emails, PUBLISH for downloads and feeds."""
     cal = Calendar()
     cal.add("prodid", PRODID)
@@ -48,7 +56,7 @@ def calendar(meetings, base_url: str, method: str = "PUBLISH", name: str = "") -
     if name:
         cal.add("x-wr-calname", name)
     for meeting in meetings:
-        cal.add_component(event(meeting, base_url))
+        cal.add_component(event(meeting, base_url, attendee))
     return cal.to_ical()
 
 

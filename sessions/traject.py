@@ -58,14 +58,13 @@ def _recipients(group: IntervisionGroup) -> list[str]:
 
 
 def _mail_meetings(request, group, meetings, template: str, method: str) -> None:
-    """The schedule, a change or a cancellation, with the .ics that updates calendars."""
-    attachment = (
-        "intervisie.ics",
-        ics.calendar(meetings, ics.base_url(request), method=method),
-        "text/calendar",
-    )
-    context = {"group": group, "meetings": meetings, "link": ics.base_url(request) + "/"}
-    emails.send(template, _recipients(group), context, attachments=[attachment])
+    """The schedule, a change or a cancellation, with an .ics per person that updates their calendar."""
+    base = ics.base_url(request)
+    context = {"group": group, "meetings": meetings, "link": base + "/"}
+    for address in _recipients(group):
+        body = ics.calendar(meetings, base, method=method, attendee=address)
+        attachment = ("intervisie.ics", body, f"text/calendar; method={method}")
+        emails.send(template, [address], context, attachments=[attachment])
 
 
 STAGES = {

@@ -177,7 +177,7 @@ def test_the_feed_has_exactly_the_members_meetings(
     token = CalendarFeed.objects.get(user=member).token
     assert reverse("meetings:feed", args=[token]) in page  # an ordinary link on the member's page
     feed = client_for(None).get(reverse("meetings:feed", args=[token]))
-    assert [str(e["uid"]) for e in events(feed.content)] == [f"meeting-{meeting.pk}@intervisie"]
+    assert [str(e["uid"]) for e in events(feed.content)] == [f"meeting-{meeting.pk}@intervisie.local"]
 
 
 def test_a_feed_token_can_be_revoked_and_cannot_be_guessed(member, meeting):
@@ -272,3 +272,17 @@ def test_the_facilitator_of_a_meeting_brings_no_case(meeting, member):
     meeting.refresh_from_db()
     with pytest.raises(CommandNotAllowed):
         meeting.set_case_owner(member, meeting.version)
+
+
+def test_emailed_calendars_name_organizer_and_attendee(coordinator, meeting, members, settings):
+    settings.SITE_URL = "https://intervisie.example.org"
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for(coordinator).post(reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"})
+    message = mail.outbox[0]
+    filename, content, mimetype = message.attachments[0]
+    assert mimetype.startswith("text/calendar")
+    item = events(content)[0]
+    assert str(item["organizer"]) == f"mailto:{settings.DEFAULT_FROM_EMAIL}"
+    assert str(item["attendee"]) == f"mailto:{message.to[0]}"
+    assert str(item["uid"]) == f"meeting-{meeting.pk}@intervisie.example.org"
+    assert 'text/calendar; method="CANCEL"' in message.message().as_string()
