@@ -106,9 +106,9 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
     context = {
         "group": group,
         "roles": roles,
-        "meetings": meetings,
         "stage": traject_stage(group, meetings),
-        "next_meeting": next((m for m in meetings if m.is_upcoming), None),
+        "upcoming": [m for m in meetings if m.is_upcoming],
+        "past": [m for m in meetings if not m.is_upcoming],
         "feed": CalendarFeed.objects.get_or_create(user=request.user)[0],
         "accepted": group.has_accepted_agreements(request.user),
     }
@@ -289,7 +289,7 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
             messages.success(request, _("Je bent afgemeld. De groep ziet je reden."))
     else:
         return render(request, "sessions/rsvp_error.html", {"meeting": meeting, "form": form}, status=400)
-    return redirect("meetings:traject", pk=meeting.group_id)
+    return redirect(reverse("meetings:traject", args=[meeting.group_id]) + f"#meeting-{meeting.pk}")
 
 
 @login_required
