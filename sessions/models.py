@@ -49,6 +49,20 @@ class Method(models.Model):
         return localized(self, "name")
 
 
+class ContributionKind(models.TextChoices):
+    QUESTION = "question", _("vraag")
+    OBSERVATION = "observation", _("observatie")
+    ASSOCIATION = "association", _("associatie")
+    ADVICE = "advice", _("advies")
+    THEME = "theme", _("thema")
+
+
+class CaseOwnerMode(models.TextChoices):
+    ANSWERS = "answers", _("beantwoordt")
+    LISTENS = "listens", _("luistert alleen")
+    OUTSIDE = "outside", _("buiten de kring")
+
+
 class MethodPhase(models.Model):
     class Role(models.TextChoices):
         FACILITATOR = "facilitator", _("begeleider")
@@ -67,6 +81,13 @@ class MethodPhase(models.Model):
     case_owner_en = models.TextField(_("instructie inbrenger (Engels)"))
     member_nl = models.TextField(_("instructie deelnemers (Nederlands)"))
     member_en = models.TextField(_("instructie deelnemers (Engels)"))
+    # The phase's rules: what members may contribute, what the case owner does,
+    # and whether contributions stay hidden until the facilitator reveals them.
+    member_kinds = models.JSONField(_("bijdragen van deelnemers"), default=list, blank=True)
+    case_owner_mode = models.CharField(
+        _("rol van de inbrenger"), max_length=10, choices=CaseOwnerMode.choices, default=CaseOwnerMode.ANSWERS
+    )
+    reveal_together = models.BooleanField(_("eerst schrijven, samen onthullen"), default=False)
 
     class Meta:
         verbose_name = _("fase")
@@ -541,3 +562,31 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user}"
+
+
+class Contribution(models.Model):
+    """What a member writes in a phase: a question, observation, association, advice or theme.
+
+    Case content: shown only to the meeting's facilitator and to members who
+    accepted the group's agreements; never to coordinators, in emails or logs.
+    """
+
+    MAX_LENGTH = 2000
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contributions")
+    phase = models.SlugField()
+    kind = models.CharField(max_length=12, choices=ContributionKind.choices)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    text = models.TextField(max_length=MAX_LENGTH)
+    created_at = models.DateTimeField(default=timezone.now)
+    asked_at = models.DateTimeField(null=True, blank=True)  # questions: put to the case owner
+    revealed_at = models.DateTimeField(null=True, blank=True)  # write-first phases
+    open_question = models.BooleanField(null=True)  # the coach's verdict when it was sent
+
+    class Meta:
+        verbose_name = _("bijdrage")
+        verbose_name_plural = _("bijdragen")
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} – {self.meeting} ({self.phase})"  # never the text

@@ -13,6 +13,7 @@ from groups.models import IntervisionGroup, Membership
 from sessions.models import Meeting, Method
 
 zesfasenmodel_migration = importlib.import_module("sessions.migrations.0002_zesfasenmodel")
+zesfasenmodel_rules = importlib.import_module("sessions.migrations.0006_zesfasenmodel_rules")
 
 
 def pytest_collection_modifyitems(items):
@@ -34,6 +35,7 @@ def fast_passwords(request, settings):
 def method(db) -> Method:
     """The zesfasenmodel; recreated after a transactional test flushed the tables."""
     zesfasenmodel_migration.create(apps, None)
+    zesfasenmodel_rules.apply(apps, None)
     return Method.objects.get(key="zesfasenmodel")
 
 
