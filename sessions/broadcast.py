@@ -23,7 +23,7 @@ from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from .models import Connection, JoinRequest, Meeting
+from .models import Connection, ContributionKind, JoinRequest, Meeting
 
 PRESENCE_DELAY = 0.5  # seconds
 
@@ -127,6 +127,19 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
     }
     if meeting.status == Meeting.Status.SCHEDULED and variant in ("member", "case_owner"):
         context["agreements"] = list(meeting.group.agreements.all())  # shown in the lobby
+    if variant in ("member", "case_owner"):
+        from .contributions import allowed_kinds
+
+        kinds = allowed_kinds(meeting, is_case_owner=variant == "case_owner")
+        context["contribute_kinds"] = [(kind, ContributionKind(kind).label) for kind in kinds]
+    if variant == "facilitator" and meeting.is_live:
+        context["contributions"] = list(
+            meeting.contributions.filter(phase=meeting.phase).select_related("author")
+        )
+        context["open_questions"] = sum(1 for c in context["contributions"] if c.open_question)
+        context["hidden_count"] = sum(
+            1 for c in context["contributions"] if meeting.current_phase.reveal_together and not c.revealed_at
+        )
     if variant == "facilitator":
         if with_presence:
             context.update(presence(meeting))
@@ -139,6 +152,7 @@ FRAGMENTS = {
     "facilitator": {
         "phase-panel": "sessions/facilitator.html#phase_panel",
         "presence-panel": "sessions/facilitator.html#presence_panel",
+        "contributions-panel": "sessions/facilitator.html#contributions_panel",
     },
     "member": {"phase-panel": "sessions/participant.html#phase_panel"},
     "case_owner": {"phase-panel": "sessions/participant.html#phase_panel"},
@@ -192,13 +206,21 @@ def _send(meeting: Meeting, audiences, only: tuple = ()) -> None:
 
 
 # A phase change leaves the facilitator's presence lists as they were.
-PHASE_FRAGMENTS = ("phase-panel",)
+PHASE_FRAGMENTS = ("phase-panel", "contributions-panel")
+CONTRIBUTION_FRAGMENTS = ("contributions-panel",)
 PRESENCE_FRAGMENTS = ("presence-panel",)
 
 
 def meeting_changed(meeting_id: int) -> None:
     """Push the new state to every audience once the transaction commits."""
     transaction.on_commit(lambda: _send(load_meeting(meeting_id), AUDIENCE_VARIANTS, only=PHASE_FRAGMENTS))
+
+
+def contributions_changed(meeting_id: int) -> None:
+    """Push the facilitator's list of this phase's contributions."""
+    transaction.on_commit(
+        lambda: _send(load_meeting(meeting_id), ["facilitator"], only=CONTRIBUTION_FRAGMENTS)
+    )
 
 
 def presence_changed(meeting_id: int) -> None:

@@ -33,7 +33,10 @@ ADVICE_PATTERNS = {
 }
 
 # Closed questions start with a verb: "Ben je…", "Vind je…", "Is het…", "Do you…".
-NL_VERBS = "ben|heb|vind|denk|wil|weet|voel|kun|kan|mag|moet|zou|ga|doe|heeft|is|zijn|was|waren|had|hadden|werd|wordt"
+NL_VERBS = (
+    "ben|heb|vind|denk|wil|weet|voel|kun|kan|mag|moet|zou|ga|doe|heeft|is|zijn|was|waren|had|hadden|"
+    "werd|wordt"
+)
 EN_VERBS = "are|is|was|were|do|does|did|have|has|had|can|could|will|would|should|shall|may|might|must"
 CLOSED_PATTERNS = {
     "nl": [rf"^({NL_VERBS}) (je|jij|u|het|er|dat|dit|ze|zij|hij|de|jullie)\b"],

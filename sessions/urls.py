@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import traject, views
+from . import contributions, traject, views
 
 app_name = "meetings"
 
@@ -13,6 +13,14 @@ urlpatterns = [
     path("meetings/<int:pk>/presenter/", views.presenter, name="presenter"),
     path("meetings/<int:pk>/command/<str:name>/", views.command, name="command"),
     path("meetings/<int:pk>/admit/<int:request_id>/", views.decide_join, name="decide-join"),
+    path("meetings/<int:pk>/contribute/", contributions.contribute, name="contribute"),
+    path("meetings/<int:pk>/coach/", contributions.coach_hint, name="coach"),
+    path(
+        "meetings/<int:pk>/questions/<int:contribution_id>/asked/",
+        contributions.mark_asked,
+        name="mark-asked",
+    ),
+    path("meetings/<int:pk>/reveal/", contributions.reveal, name="reveal"),
     path("groups/<int:pk>/traject/", traject.traject, name="traject"),
     path("groups/<int:pk>/schedule/", traject.schedule, name="schedule"),
     path("groups/<int:pk>/attendance/", traject.register, name="register"),

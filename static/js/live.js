@@ -163,12 +163,21 @@
     Object.keys(message.html || {}).forEach(function (id) {
       var target = document.getElementById(id);
       if (!target) return;
-      var focused = document.activeElement;
-      var focusedId = target.contains(focused) && focused.dataset ? focused.dataset.testid : null;
+      var focused = target.contains(document.activeElement) ? document.activeElement : null;
+      var drafts = {};
+      target.querySelectorAll("form[data-kind] textarea").forEach(function (field) {
+        drafts[field.id] = field.value;
+      });
       target.innerHTML = message.html[id];
       if (window.htmx) window.htmx.process(target);
-      if (focusedId) {
-        var again = target.querySelector('[data-testid="' + focusedId + '"]');
+      // What someone was typing survives the redraw (a timer change, another's push).
+      Object.keys(drafts).forEach(function (fieldId) {
+        var field = document.getElementById(fieldId);
+        if (field && target.contains(field) && !field.value) field.value = drafts[fieldId];
+      });
+      if (focused) {
+        var again = focused.id ? document.getElementById(focused.id)
+          : focused.dataset && focused.dataset.testid ? target.querySelector('[data-testid="' + focused.dataset.testid + '"]') : null;
         if (again) again.focus();
       }
     });
