@@ -1,0 +1,59 @@
+"""In the analysis phase a phone sends questions; the facilitator's queue fills live."""
+
+import re
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from sessions.models import Meeting
+
+from .conftest import LAPTOP, PHONE, in_thread, screenshot
+
+
+@pytest.fixture
+def demo(method):
+    in_thread(lambda: call_command("demo", stdout=StringIO()))
+    return Meeting.objects.get(scheduled_start__date=timezone.localdate())
+
+
+def user(email):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(email=email)
+
+
+def test_questions_reach_the_facilitator_live_and_the_coach_hints(live, demo):
+    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
+    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
+    phone = live.page(user("lid2@example.org"), PHONE)
+    phone.goto(f"/meetings/{demo.pk}/")
+    expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator.get_by_test_id("start-meeting").click()
+    expect(phone.get_by_test_id("phase")).to_have_attribute("data-phase", "inventarisatie")
+    assert phone.locator('form[data-testid="contribute"]').count() == 0
+    facilitator.get_by_test_id("next-phase").click()
+    form = phone.locator('form[data-testid="contribute"][data-kind="question"]')
+    expect(form).to_be_visible()
+
+    field = form.locator("textarea")
+    field.fill("Heb je al geprobeerd om gewoon nee te zeggen?")
+    expect(phone.get_by_test_id("coach-hint")).to_contain_text("advies in vraagvorm")
+    # A push redraws the phone (the facilitator adds a minute); the text being typed stays.
+    facilitator.get_by_test_id("extend-1").click()
+    expect(phone.get_by_test_id("countdown")).to_have_attribute("data-total", "1260000")
+    expect(phone.locator('form[data-kind="question"] textarea')).to_have_value(
+        "Heb je al geprobeerd om gewoon nee te zeggen?"
+    )
+    phone.locator('form[data-kind="question"] textarea').fill("Wat maakt nee zeggen zo moeilijk voor je?")
+    phone.locator('form[data-kind="question"] button[type="submit"]').click()
+    expect(phone.get_by_text("Verstuurd")).to_be_visible()
+    screenshot(phone, "phone-question-sent")
+
+    expect(facilitator.get_by_test_id("contribution")).to_contain_text("Wat maakt nee zeggen zo moeilijk")
+    facilitator.get_by_test_id("mark-asked").click()
+    expect(facilitator.get_by_test_id("mark-asked")).to_have_text(re.compile("nog niet gesteld"))
+    screenshot(facilitator, "facilitator-question-queue")
+    assert live.errors == []
