@@ -22,6 +22,22 @@ class Viewer:
         return self.audience == "facilitator"
 
 
+def sees_case_content(meeting: Meeting, person) -> bool:
+    """Case content is for the facilitator and for members who accepted the current agreements."""
+    if person.pk == meeting.facilitator_id or not meeting.group.agreements_version:
+        return True
+    return meeting.group.has_accepted_agreements(person)
+
+
+def variant_for(meeting: Meeting, viewer: "Viewer", sees_case: bool) -> str:
+    """Which rendering of the live page this person gets."""
+    if viewer.is_facilitator:
+        return "facilitator"
+    if viewer.person.pk == meeting.case_owner_id:
+        return "case_owner"
+    return "member" if sees_case else "member_pending"
+
+
 def viewer_for(meeting: Meeting, user, session) -> Viewer | None:
     """The person behind a request or socket, or None for anybody outside the group.
 

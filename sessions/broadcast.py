@@ -29,7 +29,7 @@ PRESENCE_DELAY = 0.5  # seconds
 
 AUDIENCE_VARIANTS = {
     "facilitator": ["facilitator"],
-    "member": ["member", "case_owner"],
+    "member": ["member", "case_owner", "member_pending"],
     "presenter": ["presenter"],
 }
 
@@ -114,7 +114,7 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
     are queried only when the presence panel is rendered.
     """
     phase = meeting.current_phase
-    role = variant if variant in ("facilitator", "case_owner", "member") else "member"
+    role = variant if variant in ("facilitator", "case_owner") else "member"
     context = {
         "meeting": meeting,
         "phase": phase,
@@ -125,8 +125,10 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
         "allotted_ms": int(meeting.phase_allotted.total_seconds() * 1000) if meeting.phase_allotted else "",
         **extra,
     }
-    if meeting.status == Meeting.Status.SCHEDULED and variant in ("member", "case_owner"):
+    if meeting.status == Meeting.Status.SCHEDULED and variant in ("member", "case_owner", "member_pending"):
         context["agreements"] = list(meeting.group.agreements.all())  # shown in the lobby
+    # Members who have not accepted the agreements follow phases and timer, no case content.
+    context["sees_case"] = variant != "member_pending"
     if variant in ("member", "case_owner"):
         from .contributions import allowed_kinds
 
@@ -156,6 +158,7 @@ FRAGMENTS = {
     },
     "member": {"phase-panel": "sessions/participant.html#phase_panel"},
     "case_owner": {"phase-panel": "sessions/participant.html#phase_panel"},
+    "member_pending": {"phase-panel": "sessions/participant.html#phase_panel"},
     "presenter": {"phase-panel": "sessions/presenter.html#phase_panel"},
 }
 

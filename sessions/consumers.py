@@ -23,7 +23,7 @@ from django.contrib import auth
 from django.utils import timezone, translation
 
 from . import broadcast
-from .access import viewer_for
+from .access import sees_case_content, viewer_for
 from .models import Connection, Meeting
 
 MAX_MESSAGE_BYTES = 4096
@@ -76,6 +76,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             return None
         self.person_id = viewer.person.pk
         self.audience = "presenter" if self.presenter else viewer.audience
+        self.sees_case = sees_case_content(meeting, viewer.person)
         self._record_presence(connected=True)
         if meeting.is_live and self.audience == "member":
             meeting.mark_present([self.person_id])
@@ -98,9 +99,12 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         return bool(viewer) and viewer.person.pk == self.person_id and viewer.audience == expected
 
     def _variant(self, case_owner_id) -> str:
-        if self.audience == "member" and self.person_id == case_owner_id:
+        """Like access.variant_for, from what this socket knows, without a query."""
+        if self.audience != "member":
+            return self.audience
+        if self.person_id == case_owner_id:
             return "case_owner"
-        return self.audience
+        return "member" if self.sees_case else "member_pending"
 
     def _snapshot(self, known_version=None) -> str | None:
         meeting = broadcast.load_meeting(self.meeting_id)
@@ -190,5 +194,18 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=event["frames"][f"{variant}:{self.language}"])
 
     async def access_check(self, event):
+        """Access changed (logout, membership, revoked phone, agreements accepted)."""
         if not await database_sync_to_async(self._still_allowed)():
             await self.close(code=FORBIDDEN)
+            return
+        snapshot = await database_sync_to_async(self._recheck_case_content)()
+        if snapshot:
+            await self.send(text_data=snapshot)
+
+    def _recheck_case_content(self) -> str | None:
+        meeting = Meeting.objects.select_related("group").get(pk=self.meeting_id)
+        sees_case = sees_case_content(meeting, meeting.group.memberships.get(user_id=self.person_id).user)
+        if sees_case == self.sees_case:
+            return None
+        self.sees_case = sees_case
+        return self._snapshot()

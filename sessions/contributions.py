@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from . import broadcast, coach
-from .access import Viewer
+from .access import Viewer, sees_case_content
 from .models import CaseOwnerMode, Contribution, ContributionKind, Meeting
 from .views import _get_meeting_for_viewer, login_or_admitted_device
 
@@ -36,7 +36,7 @@ def refusal(meeting: Meeting, viewer: Viewer, kind: str, text: str) -> str:
     """Why this contribution cannot be accepted, or "" when it can."""
     if viewer.is_facilitator:
         return _("De begeleider bewaakt het proces en levert hier geen bijdrage.")
-    if not meeting.group.has_accepted_agreements(viewer.person) and meeting.group.agreements_version:
+    if not sees_case_content(meeting, viewer.person):
         return _("Ga eerst akkoord met de afspraken van de groep; daarna kun je meedoen.")
     if kind not in allowed_kinds(meeting, viewer.person.pk == meeting.case_owner_id):
         label = dict(ContributionKind.choices).get(kind, kind)

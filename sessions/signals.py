@@ -5,7 +5,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
-from groups.models import Membership
+from groups.models import AgreementAcceptance, Membership
 
 from . import broadcast
 from .models import Meeting
@@ -25,6 +25,11 @@ def hand_over_meetings(sender, instance: Membership, **kwargs) -> None:
         Meeting.objects.filter(
             group_id=instance.group_id, facilitator_id=instance.user_id, status=Meeting.Status.SCHEDULED
         ).update(facilitator=facilitator, sequence=F("sequence") + 1)
+
+
+@receiver(post_save, sender=AgreementAcceptance)
+def agreements_accepted(sender, instance: AgreementAcceptance, **kwargs) -> None:
+    broadcast.access_changed(instance.user_id)  # the phone may now show case content
 
 
 @receiver(user_logged_out)

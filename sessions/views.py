@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from . import broadcast
-from .access import DEVICE_SESSION_KEY, Viewer, viewer_for
+from .access import DEVICE_SESSION_KEY, Viewer, sees_case_content, variant_for, viewer_for
 from .models import CommandNotAllowed, JoinRequest, Meeting, StaleVersion
 from .routing import socket_path
 
@@ -81,7 +81,7 @@ def participant(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, viewer = _get_meeting_for_viewer(request, pk)
     if viewer.is_facilitator:
         return redirect("meetings:facilitate", pk=pk)
-    variant = "case_owner" if viewer.person.pk == meeting.case_owner_id else "member"
+    variant = variant_for(meeting, viewer, sees_case_content(meeting, viewer.person))
     return _live_page(
         request,
         meeting,

@@ -154,3 +154,12 @@ def test_outsiders_and_coordinators_get_nothing_of_a_case(meeting, member, outsi
         ):
             assert CANARY not in client.get(url).content.decode()
     assert CANARY not in str(question)
+
+
+def test_a_member_who_has_not_accepted_follows_without_case_content(meeting, member, group):
+    propose_agreements(group)
+    go_to(meeting, "analyse")
+    html = client_for(member).get(reverse("meetings:participant", args=[meeting.pk])).content.decode()
+    assert 'data-testid="accept-first"' in html
+    assert 'data-testid="contribute"' not in html
+    assert 'data-phase="analyse"' in html and 'data-testid="countdown"' in html

@@ -262,3 +262,25 @@ async def test_revoking_an_admitted_phone_closes_its_socket_only(meeting, member
     while (await own.receive_json_from())["type"] != "pong":
         pass  # the member's own phone is still connected and answered
     await own.disconnect()
+
+
+async def test_accepting_the_agreements_brings_case_content_to_the_open_socket(meeting, member, group):
+    from groups.agreements import propose_agreements
+    from groups.models import AgreementAcceptance
+
+    await sync_to_async(propose_agreements)(group)
+    await sync_to_async(meeting.start)(0)
+    await sync_to_async(meeting.advance)(1)
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    snapshot = await communicator.receive_json_from()
+    assert 'data-testid="accept-first"' in snapshot["html"]["phase-panel"]
+    await sync_to_async(group.refresh_from_db)()
+    await sync_to_async(AgreementAcceptance.objects.create)(
+        group=group, user=member, version=group.agreements_version
+    )
+    while True:
+        message = await communicator.receive_json_from()
+        if message.get("type") == "snapshot":
+            break
+    assert 'data-testid="contribute"' in message["html"]["phase-panel"]
+    await communicator.disconnect()
