@@ -44,7 +44,7 @@ def epoch_ms(moment) -> int:
 
 def load_meeting(meeting_id: int) -> Meeting:
     """The meeting with everything a render needs, in a fixed number of queries."""
-    meeting = Meeting.objects.select_related("group", "method", "case_owner", "facilitator").get(
+    meeting = Meeting.objects.select_related("group", "method", "case_owner", "facilitator", "case").get(
         pk=meeting_id
     )
     meeting.phases  # noqa: B018 -- loads and caches the method's phases
@@ -129,6 +129,8 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
         context["agreements"] = list(meeting.group.agreements.all())  # shown in the lobby
     # Members who have not accepted the agreements follow phases and timer, no case content.
     context["sees_case"] = variant != "member_pending"
+    if context["sees_case"] and meeting.phase == "inventarisatie":
+        context["brought_cases"] = list(meeting.cases.exclude(status="draft").select_related("owner"))
     if variant in ("member", "case_owner"):
         from .contributions import allowed_kinds
 

@@ -160,6 +160,9 @@ class Meeting(models.Model):
     phase_deadline = models.DateTimeField(null=True, blank=True)
     phase_allotted = models.DurationField(null=True, blank=True)
     paused_remaining = models.DurationField(null=True, blank=True)
+    case = models.ForeignKey(
+        "Case", verbose_name=_("casus"), on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     case_owner = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("inbrenger"),
@@ -416,6 +419,15 @@ class Meeting(models.Model):
             _("Alleen een geplande bijeenkomst kan geannuleerd worden."), status=self.Status.CANCELLED
         )
 
+    def choose_case(self, case, expected_version: int, by=None) -> None:
+        """The case of this round: its owner becomes the case owner."""
+        if case.meeting_id != self.pk or case.status == Case.Status.DRAFT:
+            raise CommandNotAllowed(_("Deze casus is niet ingebracht in deze bijeenkomst."))
+        if case.owner_id == self.facilitator_id:
+            raise CommandNotAllowed(_("Wie deze bijeenkomst begeleidt, brengt geen casus in."))
+        self._apply("choose_case", expected_version, by, case=case, case_owner=case.owner)
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.CHOSEN)
+
     def reset_to_lobby(self) -> None:
         """Put a meeting back before its start (the demo data does this)."""
         self._apply(
@@ -429,6 +441,7 @@ class Meeting(models.Model):
             phase_allotted=None,
             paused_remaining=None,
             case_owner=None,
+            case=None,
         )
 
 
@@ -590,3 +603,38 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.meeting} ({self.phase})"  # never the text
+
+
+class Case(models.Model):
+    """A member's work case (casus): private while a draft, then brought into a meeting.
+
+    Case content: visible to its owner, and once brought in to the meeting's
+    facilitator and the members who accepted the agreements; never elsewhere.
+    """
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("concept")
+        BROUGHT = "brought", _("ingebracht")
+        CHOSEN = "chosen", _("gekozen")
+
+    group = models.ForeignKey(IntervisionGroup, on_delete=models.CASCADE, related_name="cases")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cases")
+    meeting = models.ForeignKey(
+        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+    )
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    title = models.CharField(_("titel"), max_length=120)
+    situation = models.TextField(_("de situatie"), max_length=4000)
+    question = models.TextField(_("je vraag aan de groep"), max_length=1000)
+    tried = models.TextField(_("wat je al geprobeerd hebt"), max_length=2000, blank=True)
+    reformulation = models.TextField(_("de vraag achter de vraag"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("casus")
+        verbose_name_plural = _("casussen")
+        ordering = ["-updated_at"]
+
+    def __str__(self) -> str:
+        return f"{_('casus')} {self.pk} – {self.group}"  # never the content

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import contributions, traject, views
+from . import cases, contributions, traject, views
 
 app_name = "meetings"
 
@@ -21,6 +21,11 @@ urlpatterns = [
         name="mark-asked",
     ),
     path("meetings/<int:pk>/reveal/", contributions.reveal, name="reveal"),
+    path("groups/<int:pk>/cases/", cases.my_cases, name="cases"),
+    path("cases/<int:case_id>/edit/", cases.case_edit, name="case-edit"),
+    path("cases/<int:case_id>/bring/", cases.bring, name="case-bring"),
+    path("meetings/<int:pk>/choose/<int:case_id>/", cases.choose, name="choose-case"),
+    path("meetings/<int:pk>/reformulate/", cases.reformulate, name="reformulate"),
     path("groups/<int:pk>/traject/", traject.traject, name="traject"),
     path("groups/<int:pk>/schedule/", traject.schedule, name="schedule"),
     path("groups/<int:pk>/attendance/", traject.register, name="register"),

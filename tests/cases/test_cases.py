@@ -1,0 +1,84 @@
+"""Cases: prepared privately, brought in, chosen by the facilitator, reformulated by the case owner."""
+
+from django.urls import reverse
+
+from sessions.models import Case
+from tests.conftest import client_for
+
+SECRET = "Geheime-casus-4421"
+
+
+def prepare(user, group, title=SECRET):
+    client_for(user).post(
+        reverse("meetings:cases", args=[group.pk]),
+        {"title": title, "situation": "Een lastige situatie.", "question": "Hoe zeg ik nee?", "tried": ""},
+    )
+    return Case.objects.get(title=title)
+
+
+def test_a_draft_is_seen_by_its_owner_only(meeting, group, member, case_owner, facilitator):
+    case = prepare(case_owner, group)
+    assert case.status == Case.Status.DRAFT
+    assert SECRET in client_for(case_owner).get(reverse("meetings:cases", args=[group.pk])).content.decode()
+    assert SECRET not in client_for(member).get(reverse("meetings:cases", args=[group.pk])).content.decode()
+    meeting.start(meeting.version)
+    for user, url in (
+        (member, reverse("meetings:participant", args=[meeting.pk])),
+        (facilitator, reverse("meetings:facilitate", args=[meeting.pk])),
+    ):
+        assert SECRET not in client_for(user).get(url).content.decode()
+    assert client_for(member).get(reverse("meetings:case-edit", args=[case.pk])).status_code == 404
+
+
+def test_a_brought_case_is_listed_in_the_inventory_and_chosen(
+    meeting, group, member, case_owner, facilitator
+):
+    case = prepare(case_owner, group)
+    client_for(case_owner).post(reverse("meetings:case-bring", args=[case.pk]))
+    case.refresh_from_db()
+    assert (case.status, case.meeting) == (Case.Status.BROUGHT, meeting)
+    meeting.start(meeting.version)
+    assert (
+        SECRET in client_for(member).get(reverse("meetings:participant", args=[meeting.pk])).content.decode()
+    )
+    page = client_for(facilitator).get(reverse("meetings:facilitate", args=[meeting.pk])).content.decode()
+    assert SECRET in page and 'data-testid="choose-case"' in page
+    response = client_for(facilitator).post(
+        reverse("meetings:choose-case", args=[meeting.pk, case.pk]), {"version": str(meeting.version)}
+    )
+    assert response.status_code == 204
+    meeting.refresh_from_db()
+    assert meeting.case == case and meeting.case_owner == case_owner
+    assert (
+        client_for(member)
+        .post(reverse("meetings:choose-case", args=[meeting.pk, case.pk]), {"version": str(meeting.version)})
+        .status_code
+        == 403
+    )
+
+
+def test_the_case_owner_reformulates_and_the_group_sees_both(meeting, group, member, case_owner):
+    case = prepare(case_owner, group)
+    client_for(case_owner).post(reverse("meetings:case-bring", args=[case.pk]))
+    meeting.start(meeting.version)
+    case.refresh_from_db()
+    meeting.choose_case(case, meeting.version)
+    while meeting.phase != "bewustwording":
+        meeting.advance(meeting.version)
+    url = reverse("meetings:reformulate", args=[meeting.pk])
+    assert client_for(member).post(url, {"reformulation": "Niet van mij"}).status_code == 404
+    client_for(case_owner).post(url, {"reformulation": "Waarom wil ik het iedereen naar de zin maken?"})
+    html = client_for(member).get(reverse("meetings:participant", args=[meeting.pk])).content.decode()
+    assert "Hoe zeg ik nee?" in html and "Waarom wil ik het iedereen naar de zin maken?" in html
+
+
+def test_outsiders_and_coordinators_reach_no_case(
+    meeting, group, case_owner, outsider, coordinator, facilitator
+):
+    case = prepare(case_owner, group)
+    for user in (outsider, coordinator, facilitator):
+        client = client_for(user)
+        assert client.get(reverse("meetings:cases", args=[group.pk])).status_code == 404
+        assert client.get(reverse("meetings:case-edit", args=[case.pk])).status_code == 404
+        assert client.post(reverse("meetings:case-bring", args=[case.pk])).status_code == 404
+    assert SECRET not in str(case)
