@@ -131,6 +131,13 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
     context["sees_case"] = variant != "member_pending"
     if context["sees_case"] and meeting.phase == "inventarisatie":
         context["brought_cases"] = list(meeting.cases.exclude(status="draft").select_related("owner"))
+    if context["sees_case"] and variant != "facilitator" and meeting.is_live:
+        # Write first, reveal together: the group sees advice once the facilitator revealed it.
+        context["revealed"] = list(
+            meeting.contributions.filter(phase=meeting.phase, revealed_at__isnull=False).select_related(
+                "author"
+            )
+        )
     if variant in ("member", "case_owner"):
         from .contributions import allowed_kinds
 

@@ -116,3 +116,27 @@ def reformulate(request: HttpRequest, pk: int) -> HttpResponse:
     Case.objects.filter(pk=meeting.case_id).update(reformulation=text)
     broadcast.meeting_changed(meeting.pk)
     return HttpResponse(status=204)
+
+
+@require_POST
+def mark_fits(request: HttpRequest, pk: int, contribution_id: int) -> HttpResponse:
+    """The case owner marks revealed advice that fits."""
+    meeting, viewer = _get_meeting_for_viewer(request, pk)
+    if viewer.person.pk != meeting.case_owner_id:
+        raise Http404
+    advice = get_object_or_404(meeting.contributions, pk=contribution_id, revealed_at__isnull=False)
+    advice.fits = not advice.fits
+    advice.save(update_fields=["fits"])
+    broadcast.meeting_changed(meeting.pk)
+    return HttpResponse(status=204)
+
+
+@require_POST
+def action(request: HttpRequest, pk: int) -> HttpResponse:
+    """The case owner writes what they are going to do."""
+    meeting, viewer = _get_meeting_for_viewer(request, pk)
+    if meeting.case is None or viewer.person.pk != meeting.case_owner_id:
+        raise Http404
+    Case.objects.filter(pk=meeting.case_id).update(action=request.POST.get("action", "").strip()[:1000])
+    broadcast.meeting_changed(meeting.pk)
+    return HttpResponse(status=204)

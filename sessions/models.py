@@ -595,6 +595,7 @@ class Contribution(models.Model):
     asked_at = models.DateTimeField(null=True, blank=True)  # questions: put to the case owner
     revealed_at = models.DateTimeField(null=True, blank=True)  # write-first phases
     open_question = models.BooleanField(null=True)  # the coach's verdict when it was sent
+    fits = models.BooleanField(default=False)  # advice: the case owner marked it as fitting
 
     class Meta:
         verbose_name = _("bijdrage")
@@ -628,6 +629,7 @@ class Case(models.Model):
     question = models.TextField(_("je vraag aan de groep"), max_length=1000)
     tried = models.TextField(_("wat je al geprobeerd hebt"), max_length=2000, blank=True)
     reformulation = models.TextField(_("de vraag achter de vraag"), max_length=1000, blank=True)
+    action = models.TextField(_("wat ik ga doen"), max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 

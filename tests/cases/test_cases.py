@@ -82,3 +82,37 @@ def test_outsiders_and_coordinators_reach_no_case(
         assert client.get(reverse("meetings:case-edit", args=[case.pk])).status_code == 404
         assert client.post(reverse("meetings:case-bring", args=[case.pk])).status_code == 404
     assert SECRET not in str(case)
+
+
+def test_the_case_owner_marks_revealed_advice_and_writes_an_action(
+    meeting, group, member, case_owner, facilitator
+):
+    case = prepare(case_owner, group)
+    client_for(case_owner).post(reverse("meetings:case-bring", args=[case.pk]))
+    meeting.start(meeting.version)
+    case.refresh_from_db()
+    meeting.choose_case(case, meeting.version)
+    while meeting.phase != "advies":
+        meeting.advance(meeting.version)
+    client_for(member).post(
+        reverse("meetings:contribute", args=[meeting.pk]),
+        {"kind": "advice", "text": "Oefen het gesprek vooraf."},
+    )
+    owner_page = reverse("meetings:participant", args=[meeting.pk])
+    assert "Oefen het gesprek vooraf." not in client_for(case_owner).get(owner_page).content.decode()
+    client_for(facilitator).post(reverse("meetings:reveal", args=[meeting.pk]))
+    assert "Oefen het gesprek vooraf." in client_for(case_owner).get(owner_page).content.decode()
+    advice = meeting.contributions.get()
+    assert (
+        client_for(member).post(reverse("meetings:mark-fits", args=[meeting.pk, advice.pk])).status_code
+        == 404
+    )
+    client_for(case_owner).post(reverse("meetings:mark-fits", args=[meeting.pk, advice.pk]))
+    client_for(case_owner).post(
+        reverse("meetings:action", args=[meeting.pk]), {"action": "Ik plan het gesprek."}
+    )
+    advice.refresh_from_db()
+    case.refresh_from_db()
+    assert advice.fits and case.action == "Ik plan het gesprek."
+    html = client_for(member).get(owner_page).content.decode()
+    assert "Past volgens de inbrenger" in html and "Ik plan het gesprek." in html
