@@ -139,9 +139,7 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
             )
         )
     if variant in ("member", "case_owner"):
-        from .contributions import allowed_kinds
-
-        kinds = allowed_kinds(meeting, is_case_owner=variant == "case_owner")
+        kinds = meeting.allowed_kinds(is_case_owner=variant == "case_owner")
         context["contribute_kinds"] = [(kind, ContributionKind(kind).label) for kind in kinds]
     if variant == "facilitator" and meeting.is_live:
         context["contributions"] = list(

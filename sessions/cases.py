@@ -106,16 +106,20 @@ def choose(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-@require_POST
-def reformulate(request: HttpRequest, pk: int) -> HttpResponse:
-    """The case owner writes the question behind the question."""
+def _case_owner_writes(request: HttpRequest, pk: int, field: str) -> HttpResponse:
+    """The case owner writes one text of their case: the reformulation, or their action."""
     meeting, viewer = _get_meeting_for_viewer(request, pk)
     if meeting.case is None or viewer.person.pk != meeting.case_owner_id:
         raise Http404
-    text = request.POST.get("reformulation", "").strip()[:1000]
-    Case.objects.filter(pk=meeting.case_id).update(reformulation=text)
+    Case.objects.filter(pk=meeting.case_id).update(**{field: request.POST.get(field, "").strip()[:1000]})
     broadcast.meeting_changed(meeting.pk)
     return HttpResponse(status=204)
+
+
+@require_POST
+def reformulate(request: HttpRequest, pk: int) -> HttpResponse:
+    """The question behind the question."""
+    return _case_owner_writes(request, pk, "reformulation")
 
 
 @require_POST
@@ -133,10 +137,5 @@ def mark_fits(request: HttpRequest, pk: int, contribution_id: int) -> HttpRespon
 
 @require_POST
 def action(request: HttpRequest, pk: int) -> HttpResponse:
-    """The case owner writes what they are going to do."""
-    meeting, viewer = _get_meeting_for_viewer(request, pk)
-    if meeting.case is None or viewer.person.pk != meeting.case_owner_id:
-        raise Http404
-    Case.objects.filter(pk=meeting.case_id).update(action=request.POST.get("action", "").strip()[:1000])
-    broadcast.meeting_changed(meeting.pk)
-    return HttpResponse(status=204)
+    """What the case owner is going to do."""
+    return _case_owner_writes(request, pk, "action")

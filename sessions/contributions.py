@@ -14,22 +14,8 @@ from django.views.decorators.http import require_POST
 
 from . import broadcast, coach
 from .access import Viewer, sees_case_content
-from .models import CaseOwnerMode, Contribution, ContributionKind, Meeting
+from .models import Contribution, ContributionKind, Meeting
 from .views import _get_meeting_for_viewer, login_or_admitted_device
-
-
-def allowed_kinds(meeting: Meeting, is_case_owner: bool) -> list[str]:
-    """What this person may contribute now; the case owner does not question or advise their own case."""
-    phase = meeting.current_phase
-    if not meeting.is_live or phase is None:
-        return []
-    if is_case_owner:
-        if phase.case_owner_mode != CaseOwnerMode.ANSWERS:
-            return []
-        return [
-            k for k in phase.member_kinds if k not in (ContributionKind.QUESTION, ContributionKind.ADVICE)
-        ]
-    return list(phase.member_kinds)
 
 
 def refusal(meeting: Meeting, viewer: Viewer, kind: str, text: str) -> str:
@@ -38,7 +24,7 @@ def refusal(meeting: Meeting, viewer: Viewer, kind: str, text: str) -> str:
         return _("De begeleider bewaakt het proces en levert hier geen bijdrage.")
     if not sees_case_content(meeting, viewer.person):
         return _("Ga eerst akkoord met de afspraken van de groep; daarna kun je meedoen.")
-    if kind not in allowed_kinds(meeting, viewer.person.pk == meeting.case_owner_id):
+    if kind not in meeting.allowed_kinds(is_case_owner=viewer.person.pk == meeting.case_owner_id):
         label = dict(ContributionKind.choices).get(kind, kind)
         return _("In deze fase kun je geen %(kind)s insturen.") % {"kind": label}
     if not text.strip():

@@ -243,6 +243,18 @@ class Meeting(models.Model):
     def is_paused(self) -> bool:
         return self.is_live and self.paused_remaining is not None
 
+    def allowed_kinds(self, is_case_owner: bool) -> list[str]:
+        """What a member may contribute now; the case owner does not question or advise their own case."""
+        phase = self.current_phase
+        if not self.is_live or phase is None:
+            return []
+        if not is_case_owner:
+            return list(phase.member_kinds)
+        if phase.case_owner_mode != CaseOwnerMode.ANSWERS:
+            return []
+        about_their_case = (ContributionKind.QUESTION, ContributionKind.ADVICE)
+        return [kind for kind in phase.member_kinds if kind not in about_their_case]
+
     def remaining(self, now=None) -> timedelta | None:
         """Time left in the phase (negative when overrun); None when no timer runs."""
         if self.paused_remaining is not None:

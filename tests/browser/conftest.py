@@ -177,6 +177,26 @@ def in_thread(function):
         return pool.submit(run).result()
 
 
+@pytest.fixture
+def demo(method):
+    """The demo data; returns today's demo meeting (in the lobby)."""
+    from io import StringIO
+
+    from django.core.management import call_command
+    from django.utils import timezone
+
+    from sessions.models import Meeting
+
+    in_thread(lambda: call_command("demo", stdout=StringIO()))
+    return Meeting.objects.get(scheduled_start__date=timezone.localdate())
+
+
+def user(email: str):
+    from django.contrib.auth import get_user_model
+
+    return get_user_model().objects.get(email=email)
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -1,30 +1,21 @@
 """A member accepts the agreements on a phone; the facilitator sees it on a laptop."""
 
-from io import StringIO
-
 import pytest
-from django.contrib.auth import get_user_model
-from django.core.management import call_command
 from playwright.sync_api import expect
 
 from groups.agreements import propose_agreements
-from groups.models import AgreementAcceptance, IntervisionGroup
+from groups.models import AgreementAcceptance
 
-from .conftest import LAPTOP, PHONE, in_thread, screenshot
+from .conftest import LAPTOP, PHONE, screenshot, user
 
 
 @pytest.fixture
-def group(method):
+def group(demo):
     """The demo group, with agreements that nobody has accepted yet."""
-    in_thread(lambda: call_command("demo", stdout=StringIO()))
-    group = IntervisionGroup.objects.get(name__startswith="Intervisiegroep")
+    group = demo.group
     propose_agreements(group)  # in case the demo has none
     AgreementAcceptance.objects.filter(group=group).delete()
     return group
-
-
-def user(email):
-    return get_user_model().objects.get(email=email)
 
 
 def test_a_member_accepts_on_a_phone_and_the_facilitator_sees_it(live, group):

@@ -1,28 +1,10 @@
 """In the analysis phase a phone sends questions; the facilitator's queue fills live."""
 
 import re
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import expect
 
-from sessions.models import Meeting
-
-from .conftest import LAPTOP, PHONE, in_thread, screenshot
-
-
-@pytest.fixture
-def demo(method):
-    in_thread(lambda: call_command("demo", stdout=StringIO()))
-    return Meeting.objects.get(scheduled_start__date=timezone.localdate())
-
-
-def user(email):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(email=email)
+from .conftest import LAPTOP, PHONE, screenshot, user
 
 
 def test_questions_reach_the_facilitator_live_and_the_coach_hints(live, demo):

@@ -1,30 +1,14 @@
 """A facilitator and phones go through a whole meeting in real Chromium."""
 
 import re
-from io import StringIO
 
-import pytest
-from django.core.management import call_command
-from django.utils import timezone
 from playwright.sync_api import expect
 
 from sessions.models import Meeting
 
-from .conftest import LAPTOP, PHONE, in_thread, screenshot
+from .conftest import LAPTOP, PHONE, in_thread, screenshot, user
 
 PHASES = ["inventarisatie", "analyse", "bewustwording", "advies", "groepsthema", "evaluatie"]
-
-
-@pytest.fixture
-def demo(method):
-    in_thread(lambda: call_command("demo", stdout=StringIO()))
-    return Meeting.objects.get(scheduled_start__date=timezone.localdate())
-
-
-def user(email):
-    from django.contrib.auth import get_user_model
-
-    return get_user_model().objects.get(email=email)
 
 
 def seconds(text: str) -> int:
