@@ -29,6 +29,11 @@ class IntervisionGroup(models.Model):
         _("concept"), default=False, help_text=_("Nog niet compleet: 4 tot 8 deelnemers en een begeleider.")
     )
     agreements_version = models.PositiveIntegerField(default=0)
+    anonymous_contributions = models.BooleanField(
+        _("bijdragen anoniem"),
+        default=False,
+        help_text=_("Vragen, adviezen en andere bijdragen tonen dan niet wie ze schreef."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -23,7 +23,9 @@ from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from .models import Connection, ContributionKind, JoinRequest, Meeting
+from . import rounds
+from .forms import EvaluationForm
+from .models import Connection, ContributionKind, JoinRequest, Meeting, Method, PhaseStep
 
 PRESENCE_DELAY = 0.5  # seconds
 
@@ -44,9 +46,9 @@ def epoch_ms(moment) -> int:
 
 def load_meeting(meeting_id: int) -> Meeting:
     """The meeting with everything a render needs, in a fixed number of queries."""
-    meeting = Meeting.objects.select_related("group", "method", "case_owner", "facilitator", "case").get(
-        pk=meeting_id
-    )
+    meeting = Meeting.objects.select_related(
+        "group", "method", "case_owner", "facilitator", "case", "turn"
+    ).get(pk=meeting_id)
     meeting.phases  # noqa: B018 -- loads and caches the method's phases
     return meeting
 
@@ -129,26 +131,15 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
         context["agreements"] = list(meeting.group.agreements.all())  # shown in the lobby
     # Members who have not accepted the agreements follow phases and timer, no case content.
     context["sees_case"] = variant != "member_pending"
-    if context["sees_case"] and meeting.phase == "inventarisatie":
-        context["brought_cases"] = list(meeting.cases.exclude(status="draft").select_related("owner"))
-    if context["sees_case"] and variant != "facilitator" and meeting.is_live:
-        # Write first, reveal together: the group sees advice once the facilitator revealed it.
-        context["revealed"] = list(
-            meeting.contributions.filter(phase=meeting.phase, revealed_at__isnull=False).select_related(
-                "author"
-            )
-        )
     if variant in ("member", "case_owner"):
         kinds = meeting.allowed_kinds(is_case_owner=variant == "case_owner")
         context["contribute_kinds"] = [(kind, ContributionKind(kind).label) for kind in kinds]
-    if variant == "facilitator" and meeting.is_live:
-        context["contributions"] = list(
-            meeting.contributions.filter(phase=meeting.phase).select_related("author")
-        )
-        context["open_questions"] = sum(1 for c in context["contributions"] if c.open_question)
-        context["hidden_count"] = sum(
-            1 for c in context["contributions"] if meeting.current_phase.reveal_together and not c.revealed_at
-        )
+    if context["sees_case"] and meeting.is_live:
+        context.update(rounds.live_work(meeting, variant))
+        if variant != "facilitator" and context["step"] == PhaseStep.EVALUATE:
+            context["evaluation_form"] = EvaluationForm()
+    if variant == "facilitator" and meeting.status == Meeting.Status.SCHEDULED:
+        context["methods"] = list(Method.available_to(meeting.facilitator))
     if variant == "facilitator":
         if with_presence:
             context.update(presence(meeting))
@@ -157,14 +148,18 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
     return context
 
 
+PARTICIPANT_FRAGMENTS = {
+    "phase-panel": "sessions/participant.html#phase_panel",
+    "work-panel": "sessions/participant.html#work_panel",
+}
 FRAGMENTS = {
     "facilitator": {
         "phase-panel": "sessions/facilitator.html#phase_panel",
         "presence-panel": "sessions/facilitator.html#presence_panel",
-        "contributions-panel": "sessions/facilitator.html#contributions_panel",
+        "work-panel": "sessions/facilitator.html#work_panel",
     },
-    "member": {"phase-panel": "sessions/participant.html#phase_panel"},
-    "case_owner": {"phase-panel": "sessions/participant.html#phase_panel"},
+    "member": PARTICIPANT_FRAGMENTS,
+    "case_owner": PARTICIPANT_FRAGMENTS,
     "member_pending": {"phase-panel": "sessions/participant.html#phase_panel"},
     "presenter": {"phase-panel": "sessions/presenter.html#phase_panel"},
 }
@@ -216,8 +211,8 @@ def _send(meeting: Meeting, audiences, only: tuple = ()) -> None:
 
 
 # A phase change leaves the facilitator's presence lists as they were.
-PHASE_FRAGMENTS = ("phase-panel", "contributions-panel")
-CONTRIBUTION_FRAGMENTS = ("contributions-panel",)
+PHASE_FRAGMENTS = ("phase-panel", "work-panel")
+WORK_FRAGMENTS = ("work-panel",)
 PRESENCE_FRAGMENTS = ("presence-panel",)
 
 
@@ -227,9 +222,9 @@ def meeting_changed(meeting_id: int) -> None:
 
 
 def contributions_changed(meeting_id: int) -> None:
-    """Push the facilitator's list of this phase's contributions."""
+    """Push what the group produces (contributions, votes, evaluations); the phase panels stay."""
     transaction.on_commit(
-        lambda: _send(load_meeting(meeting_id), ["facilitator"], only=CONTRIBUTION_FRAGMENTS)
+        lambda: _send(load_meeting(meeting_id), ["facilitator", "member"], only=WORK_FRAGMENTS)
     )
 
 

@@ -12,6 +12,7 @@ from groups.models import IntervisionGroup, Membership
 
 from . import broadcast
 from .models import Case, CommandNotAllowed, Meeting, StaleVersion
+from .rounds import look_back
 from .views import _get_meeting_for_facilitator, _get_meeting_for_viewer
 
 
@@ -112,7 +113,10 @@ def _case_owner_writes(request: HttpRequest, pk: int, field: str) -> HttpRespons
     if meeting.case is None or viewer.person.pk != meeting.case_owner_id:
         raise Http404
     Case.objects.filter(pk=meeting.case_id).update(**{field: request.POST.get(field, "").strip()[:1000]})
-    broadcast.meeting_changed(meeting.pk)
+    if field == "reformulation":
+        broadcast.meeting_changed(meeting.pk)  # shown on the case card, beside the question
+    else:
+        broadcast.contributions_changed(meeting.pk)
     return HttpResponse(status=204)
 
 
@@ -120,6 +124,21 @@ def _case_owner_writes(request: HttpRequest, pk: int, field: str) -> HttpRespons
 def reformulate(request: HttpRequest, pk: int) -> HttpResponse:
     """The question behind the question."""
     return _case_owner_writes(request, pk, "reformulation")
+
+
+@require_POST
+def follow_up(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
+    """At the look-back, the previous case owner writes what they did with it."""
+    meeting, viewer = _get_meeting_for_viewer(request, pk)
+    case = next((c for c in look_back(meeting) if c.pk == case_id), None)
+    if case is None or case.owner_id != viewer.person.pk:
+        raise Http404
+    if not (meeting.is_live and meeting.phase_index == 0 and meeting.round == 1):
+        return HttpResponse(_("De terugblik is voorbij."), status=409)
+    case.follow_up = request.POST.get("follow_up", "").strip()[:1000]
+    case.save(update_fields=["follow_up"])
+    broadcast.contributions_changed(meeting.pk)
+    return HttpResponse(status=204)
 
 
 @require_POST
@@ -131,7 +150,7 @@ def mark_fits(request: HttpRequest, pk: int, contribution_id: int) -> HttpRespon
     advice = get_object_or_404(meeting.contributions, pk=contribution_id, revealed_at__isnull=False)
     advice.fits = not advice.fits
     advice.save(update_fields=["fits"])
-    broadcast.meeting_changed(meeting.pk)
+    broadcast.contributions_changed(meeting.pk)
     return HttpResponse(status=204)
 
 

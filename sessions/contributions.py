@@ -5,6 +5,8 @@ one the phase allows this person, the case owner follows the phase's mode,
 and only members who accepted the group's agreements write case content.
 """
 
+from functools import wraps
+
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -14,7 +16,8 @@ from django.views.decorators.http import require_POST
 
 from . import broadcast, coach
 from .access import Viewer, sees_case_content
-from .models import Contribution, ContributionKind, Meeting
+from .forms import EvaluationForm
+from .models import Case, CaseVote, Contribution, ContributionKind, Evaluation, Meeting, PhaseStep
 from .views import _get_meeting_for_viewer, login_or_admitted_device
 
 
@@ -47,12 +50,17 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     problem = refusal(meeting, viewer, kind, text)
     if not problem:
         verdict = coach.judge(text) if kind == ContributionKind.QUESTION else None
+        now = timezone.now()
         Contribution.objects.create(
             meeting=meeting,
+            round=meeting.round,
             phase=meeting.phase,
             kind=kind,
             author=viewer.person,
             text=text.strip(),
+            created_at=now,
+            # Shared with the group at once, unless the phase writes first and reveals together.
+            revealed_at=None if meeting.current_phase.reveal_together else now,
             open_question=verdict.is_open if verdict else None,
         )
         broadcast.contributions_changed(meeting.pk)
@@ -93,8 +101,63 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, viewer = _get_meeting_for_viewer(request, pk)
     if not viewer.is_facilitator:
         raise Http404
-    meeting.contributions.filter(phase=meeting.phase, revealed_at__isnull=True).update(
+    meeting.contributions.filter(round=meeting.round, phase=meeting.phase, revealed_at__isnull=True).update(
         revealed_at=timezone.now()
     )
     broadcast.contributions_changed(meeting.pk)
     return HttpResponse(status=204)
+
+
+def _member_in_step(request: HttpRequest, pk: int, step: str) -> tuple[Meeting, Viewer]:
+    """A member who sees case content, in a phase with this step; anyone else gets a 404 or a 409."""
+    meeting, viewer = _get_meeting_for_viewer(request, pk)
+    if viewer.is_facilitator or not sees_case_content(meeting, viewer.person):
+        raise Http404
+    if not meeting.is_live or meeting.current_phase.step != step:
+        raise Conflict
+    return meeting, viewer
+
+
+class Conflict(Exception):
+    """The meeting is not in the phase for this."""
+
+
+def in_step(step: str):
+    def decorate(view):
+        @wraps(view)
+        def wrapper(request, pk, *args, **kwargs):
+            try:
+                meeting, viewer = _member_in_step(request, pk, step)
+            except Conflict:
+                return HttpResponse(_("Dat kan in deze fase niet (meer)."), status=409)
+            return view(request, meeting, viewer, *args, **kwargs)
+
+        return require_POST(login_or_admitted_device(wrapper))
+
+    return decorate
+
+
+@in_step(PhaseStep.CHOOSE)
+def vote(request: HttpRequest, meeting: Meeting, viewer: Viewer, case_id: int) -> HttpResponse:
+    """A member's vote for a brought case; voting again moves the vote."""
+    case = get_object_or_404(meeting.cases.exclude(status=Case.Status.DRAFT), pk=case_id)
+    CaseVote.objects.update_or_create(
+        meeting=meeting, round=meeting.round, voter=viewer.person, defaults={"case": case}
+    )
+    broadcast.contributions_changed(meeting.pk)
+    return HttpResponse(status=204)
+
+
+@in_step(PhaseStep.EVALUATE)
+def evaluate(request: HttpRequest, meeting: Meeting, viewer: Viewer) -> HttpResponse:
+    """The evaluation form on the phone; sending it again replaces the earlier answers."""
+    existing = Evaluation.objects.filter(meeting=meeting, round=meeting.round, author=viewer.person).first()
+    form = EvaluationForm(request.POST, instance=existing)
+    if form.is_valid():
+        evaluation = form.save(commit=False)
+        evaluation.meeting, evaluation.round, evaluation.author = meeting, meeting.round, viewer.person
+        evaluation.save()
+        broadcast.contributions_changed(meeting.pk)
+    context = {"meeting": meeting, "evaluation_form": form, "evaluated": form.is_valid()}
+    html = render_to_string("sessions/participant.html#evaluation_form", context, request)
+    return HttpResponse(html, status=200 if form.is_valid() else 400)

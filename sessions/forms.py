@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Attendance
+from .models import Attendance, Evaluation
 from .schedule import INTERVALS, MAX_DURATION, MAX_MEETINGS, MIN_DURATION, MIN_MEETINGS
 
 # The browser's date and time pickers read and write ISO values, whatever the language.
@@ -86,3 +86,16 @@ class RsvpForm(forms.Form):
         if cleaned.get("response") == Attendance.Response.CANCELLED and not cleaned.get("reason", "").strip():
             self.add_error("reason", _("Laat de groep weten waarom je er niet bij kunt zijn."))
         return cleaned
+
+
+class EvaluationForm(forms.ModelForm):
+    class Meta:
+        model = Evaluation
+        fields = [*Evaluation.SCORES, "take_away"]
+        widgets = {
+            **{
+                name: forms.RadioSelect(choices=[(n, n) for n in Evaluation.SCALE])
+                for name in Evaluation.SCORES
+            },
+            "take_away": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
+        }

@@ -35,6 +35,12 @@ class Method(models.Model):
     name_en = models.CharField(_("naam (Engels)"), max_length=100)
     description_nl = models.TextField(_("beschrijving (Nederlands)"), blank=True)
     description_en = models.TextField(_("beschrijving (Engels)"), blank=True)
+    # Built-in methods come from migrations and have no author; a facilitator's
+    # adjusted copy belongs to that facilitator.
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="methods"
+    )
+    based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
     class Meta:
         verbose_name = _("werkvorm")
@@ -47,6 +53,36 @@ class Method(models.Model):
     @property
     def name(self) -> str:
         return localized(self, "name")
+
+    @property
+    def description(self) -> str:
+        return localized(self, "description")
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(phase.minutes for phase in self.phases.all())
+
+    @classmethod
+    def available_to(cls, user):
+        """The built-in methods and the person's own copies."""
+        return cls.objects.filter(models.Q(created_by__isnull=True) | models.Q(created_by=user))
+
+    def copy_for(self, user) -> "Method":
+        """A copy the person can adjust; the phases keep their keys and rules."""
+        with transaction.atomic():
+            copy = Method.objects.create(
+                key=f"{self.key[:30]}-{secrets.token_hex(4)}",
+                name_nl=f"{self.name_nl} (aangepast)"[:100],
+                name_en=f"{self.name_en} (adjusted)"[:100],
+                description_nl=self.description_nl,
+                description_en=self.description_en,
+                created_by=user,
+                based_on=self,
+            )
+            for phase in self.phases.all():
+                phase.pk, phase.method = None, copy
+                phase.save()
+        return copy
 
 
 class ContributionKind(models.TextChoices):
@@ -61,6 +97,15 @@ class CaseOwnerMode(models.TextChoices):
     ANSWERS = "answers", _("beantwoordt")
     LISTENS = "listens", _("luistert alleen")
     OUTSIDE = "outside", _("buiten de kring")
+
+
+class PhaseStep(models.TextChoices):
+    """What a phase is for, beyond contributions: the screens show the matching tools."""
+
+    NONE = "", _("geen")
+    CHOOSE = "choose", _("casus kiezen")
+    REFORMULATE = "reformulate", _("vraag herformuleren")
+    EVALUATE = "evaluate", _("evalueren")
 
 
 class MethodPhase(models.Model):
@@ -88,6 +133,7 @@ class MethodPhase(models.Model):
         _("rol van de inbrenger"), max_length=10, choices=CaseOwnerMode.choices, default=CaseOwnerMode.ANSWERS
     )
     reveal_together = models.BooleanField(_("eerst schrijven, samen onthullen"), default=False)
+    step = models.CharField(_("stap"), max_length=12, choices=PhaseStep.choices, blank=True, default="")
 
     class Meta:
         verbose_name = _("fase")
@@ -171,7 +217,15 @@ class Meeting(models.Model):
         blank=True,
         related_name="+",
     )
+    # A meeting treats one or two cases: the phases run again for the second.
+    round = models.PositiveSmallIntegerField(default=1)
+    # Optional rounds: whose turn it is to ask, advise or speak.
+    turn = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     version = models.PositiveIntegerField(default=0)
+
+    MAX_ROUNDS = 2
 
     class Meta:
         verbose_name = _("bijeenkomst")
@@ -304,6 +358,7 @@ class Meeting(models.Model):
             "phase_deadline": now + allotted,
             "phase_allotted": allotted,
             "paused_remaining": None,
+            "turn": None,
         }
 
     def _require_live(self) -> None:
@@ -372,6 +427,47 @@ class Meeting(models.Model):
             changes["phase_deadline"] = self.phase_deadline + extra
         self._apply(f"extend_{minutes}", expected_version, by, **changes)
 
+    def next_case(self, expected_version: int, by=None) -> None:
+        """A second case: the phases run again from the first, for a new case owner."""
+        self._require_live()
+        if self.round >= self.MAX_ROUNDS:
+            raise CommandNotAllowed(_("Een bijeenkomst behandelt hoogstens twee casussen."))
+        changes = self._enter_phase(self.phases[0], timezone.now())
+        self._apply(
+            "next_case", expected_version, by, round=self.round + 1, case=None, case_owner=None, **changes
+        )
+
+    def turn_order(self) -> list:
+        """Who takes a turn in a round: the members present, the case owner and facilitator excepted."""
+        members = self.group.members().exclude(pk__in=[self.facilitator_id, self.case_owner_id or 0])
+        present = members.filter(attendances__meeting=self, attendances__present=True)
+        return list((present if present.exists() else members).order_by("first_name", "last_name", "pk"))
+
+    def next_turn(self, expected_version: int, by=None) -> None:
+        """Start a round, or pass the turn on; after the last person the round ends."""
+        self._require_live()
+        order = self.turn_order()
+        ids = [person.pk for person in order]
+        if self.turn_id in ids:
+            index = ids.index(self.turn_id) + 1
+            following = order[index] if index < len(order) else None
+        else:
+            following = order[0] if order else None
+        self._apply("next_turn", expected_version, by, turn=following)
+
+    def end_turns(self, expected_version: int, by=None) -> None:
+        self._require_live()
+        self._apply("end_turns", expected_version, by, turn=None)
+
+    def set_method(self, method: "Method", expected_version: int, by=None) -> None:
+        """The facilitator chooses the method before the meeting starts."""
+        if self.status != self.Status.SCHEDULED:
+            raise CommandNotAllowed(_("De werkvorm kies je voordat de bijeenkomst begint."))
+        if not method.phases.exists():
+            raise CommandNotAllowed(_("Deze werkvorm heeft geen fasen."))
+        self._apply("method", expected_version, by, method=method)
+        self._phases = list(method.phases.all())
+
     def close(self, expected_version: int, by=None) -> None:
         if self.status == self.Status.CLOSED:
             raise CommandNotAllowed(_("De bijeenkomst is al afgesloten."))
@@ -437,8 +533,14 @@ class Meeting(models.Model):
             raise CommandNotAllowed(_("Deze casus is niet ingebracht in deze bijeenkomst."))
         if case.owner_id == self.facilitator_id:
             raise CommandNotAllowed(_("Wie deze bijeenkomst begeleidt, brengt geen casus in."))
+        if case.status == Case.Status.CHOSEN and case.round != self.round:
+            raise CommandNotAllowed(_("Deze casus is al besproken."))
         self._apply("choose_case", expected_version, by, case=case, case_owner=case.owner)
-        Case.objects.filter(pk=case.pk).update(status=Case.Status.CHOSEN)
+        # The case chosen before in this round goes back to the list.
+        Case.objects.filter(meeting=self, round=self.round).exclude(pk=case.pk).update(
+            status=Case.Status.BROUGHT, round=None
+        )
+        Case.objects.filter(pk=case.pk).update(status=Case.Status.CHOSEN, round=self.round)
 
     def reset_to_lobby(self) -> None:
         """Put a meeting back before its start (the demo data does this)."""
@@ -454,6 +556,8 @@ class Meeting(models.Model):
             paused_remaining=None,
             case_owner=None,
             case=None,
+            round=1,
+            turn=None,
         )
 
 
@@ -599,6 +703,7 @@ class Contribution(models.Model):
     MAX_LENGTH = 2000
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contributions")
+    round = models.PositiveSmallIntegerField(default=1)
     phase = models.SlugField()
     kind = models.CharField(max_length=12, choices=ContributionKind.choices)
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
@@ -642,6 +747,9 @@ class Case(models.Model):
     tried = models.TextField(_("wat je al geprobeerd hebt"), max_length=2000, blank=True)
     reformulation = models.TextField(_("de vraag achter de vraag"), max_length=1000, blank=True)
     action = models.TextField(_("wat ik ga doen"), max_length=1000, blank=True)
+    # Told at the look-back of the next meeting: what came of it.
+    follow_up = models.TextField(_("wat ik ermee gedaan heb"), max_length=1000, blank=True)
+    round = models.PositiveSmallIntegerField(null=True, blank=True)  # when chosen: the meeting's round
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -652,3 +760,66 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{_('casus')} {self.pk} – {self.group}"  # never the content
+
+
+class CaseVote(models.Model):
+    """A member's vote for a brought case; the facilitator confirms the choice."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
+    round = models.PositiveSmallIntegerField()
+    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
+
+    class Meta:
+        verbose_name = _("stem")
+        verbose_name_plural = _("stemmen")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "round", "voter"], name="one_vote_per_round")
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('stem')} – {self.meeting} ({self.round})"
+
+
+class Evaluation(models.Model):
+    """A member's evaluation of a round: five scores and one take-away.
+
+    The questions counter the pitfalls: shallow questions, unsafety, a
+    disguised staff meeting, and advice given with kid gloves.
+    """
+
+    SCORES = {
+        "helped": _("Heeft het de inbrenger geholpen?"),
+        "depth": _("Hebben we diep genoeg doorgevraagd?"),
+        "safe": _("Voelde het veilig?"),
+        "stayed": _("Bleven we bij intervisie (geen werkoverleg)?"),
+        "critical": _("Durfden we kritisch te zijn?"),
+    }
+    SCALE = range(1, 6)
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="evaluations")
+    round = models.PositiveSmallIntegerField(default=1)
+    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    helped = models.PositiveSmallIntegerField(SCORES["helped"])
+    depth = models.PositiveSmallIntegerField(SCORES["depth"])
+    safe = models.PositiveSmallIntegerField(SCORES["safe"])
+    stayed = models.PositiveSmallIntegerField(SCORES["stayed"])
+    critical = models.PositiveSmallIntegerField(SCORES["critical"])
+    take_away = models.TextField(_("Wat neem ik mee?"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("evaluatie")
+        verbose_name_plural = _("evaluaties")
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "round", "author"], name="one_evaluation_per_round"),
+            *(
+                models.CheckConstraint(
+                    condition=models.Q(**{f"{name}__range": (1, 5)}), name=f"{name}_1_to_5"
+                )
+                for name in ("helped", "depth", "safe", "stayed", "critical")
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{_('evaluatie')} – {self.meeting} ({self.round})"  # never the take-away

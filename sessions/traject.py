@@ -21,6 +21,7 @@ from intervisie import emails
 from . import ics
 from .forms import MeetingEditForm, RsvpForm, ScheduleForm
 from .models import Attendance, CalendarFeed, CommandNotAllowed, Meeting, Method
+from .rounds import group_themes
 from .schedule import plan, to_utc
 
 
@@ -112,6 +113,10 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
         "feed": CalendarFeed.objects.get_or_create(user=request.user)[0],
         "accepted": group.has_accepted_agreements(request.user),
     }
+    # Case content (themes, summaries) is for the facilitator and members who accepted the agreements.
+    context["sees_case"] = "facilitator" in roles or ("member" in roles and context["accepted"])
+    if context["sees_case"]:
+        context["themes"] = group_themes(group)
     if "coordinator" in roles:
         pending = {i.email.lower(): i for i in group.invitations.filter(accepted_at__isnull=True)}
         memberships = group.memberships.select_related("user").order_by("role", "user__first_name")

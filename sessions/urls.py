@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cases, contributions, traject, views
+from . import cases, contributions, methods, summary, traject, views
 
 app_name = "meetings"
 
@@ -21,6 +21,13 @@ urlpatterns = [
         name="mark-asked",
     ),
     path("meetings/<int:pk>/reveal/", contributions.reveal, name="reveal"),
+    path("meetings/<int:pk>/vote/<int:case_id>/", contributions.vote, name="vote"),
+    path("meetings/<int:pk>/evaluate/", contributions.evaluate, name="evaluate"),
+    path("meetings/<int:pk>/summary/", summary.summary, name="summary"),
+    path("meetings/<int:pk>/look-back/<int:case_id>/", cases.follow_up, name="follow-up"),
+    path("methods/", methods.library, name="methods"),
+    path("methods/<int:method_id>/copy/", methods.copy, name="method-copy"),
+    path("methods/<int:method_id>/edit/", methods.edit, name="method-edit"),
     path("groups/<int:pk>/cases/", cases.my_cases, name="cases"),
     path("cases/<int:case_id>/edit/", cases.case_edit, name="case-edit"),
     path("cases/<int:case_id>/bring/", cases.bring, name="case-bring"),

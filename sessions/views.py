@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from . import broadcast
 from .access import DEVICE_SESSION_KEY, Viewer, sees_case_content, variant_for, viewer_for
-from .models import CommandNotAllowed, JoinRequest, Meeting, StaleVersion
+from .models import CommandNotAllowed, JoinRequest, Meeting, Method, StaleVersion
 from .routing import socket_path
 
 
@@ -133,25 +133,38 @@ COMMANDS = {
     "extend_1": partial(Meeting.extend, minutes=1),
     "extend_5": partial(Meeting.extend, minutes=5),
     "close": Meeting.close,
+    "next_case": Meeting.next_case,
+    "next_turn": Meeting.next_turn,
+    "end_turns": Meeting.end_turns,
 }
 
 
-def _chosen_case_owner(request: HttpRequest):
+def _set_case_owner(meeting: Meeting, request: HttpRequest, version: int) -> None:
     """The member picked in the case-owner list; empty means nobody yet."""
     chosen = request.POST.get("case_owner", "")
-    if not chosen:
-        return None
     person = get_user_model().objects.filter(pk=chosen).first() if chosen.isdigit() else None
-    if person is None:
+    if chosen and person is None:
         raise CommandNotAllowed(_("Kies een deelnemer uit de lijst."))
-    return person
+    meeting.set_case_owner(person, version, request.user)
+
+
+def _set_method(meeting: Meeting, request: HttpRequest, version: int) -> None:
+    """The method picked in the lobby: a built-in one or the facilitator's own copy."""
+    chosen = request.POST.get("method", "")
+    method = Method.available_to(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    if method is None:
+        raise CommandNotAllowed(_("Kies een werkvorm uit de lijst."))
+    meeting.set_method(method, version, request.user)
+
+
+CHOICE_COMMANDS = {"case_owner": _set_case_owner, "method": _set_method}
 
 
 @require_POST
 def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Run one facilitator command on the version the facilitator's screen showed."""
     meeting = _get_meeting_for_facilitator(request, pk)
-    if name not in COMMANDS and name != "case_owner":
+    if name not in COMMANDS and name not in CHOICE_COMMANDS:
         raise Http404
     version = request.POST.get("version", "")
     status, notice = 200, ""
@@ -159,9 +172,8 @@ def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         status, notice = 400, _("Dit verzoek mist de versie van het scherm; herlaad de pagina.")
     else:
         try:
-            if name == "case_owner":
-                chosen = _chosen_case_owner(request)
-                meeting.set_case_owner(chosen, int(version), request.user)
+            if name in CHOICE_COMMANDS:
+                CHOICE_COMMANDS[name](meeting, request, int(version))
             else:
                 COMMANDS[name](meeting, int(version), request.user)
         except StaleVersion:

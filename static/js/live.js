@@ -165,16 +165,25 @@
       if (!target) return;
       var focused = target.contains(document.activeElement) ? document.activeElement : null;
       var drafts = {};
-      target.querySelectorAll("form[data-kind] textarea").forEach(function (field) {
+      var checked = [];
+      target.querySelectorAll("form[data-kind] textarea, form[data-keep] textarea").forEach(function (field) {
         drafts[field.id] = field.value;
+      });
+      target.querySelectorAll("form[data-keep] input:checked").forEach(function (field) {
+        checked.push(field.id);
       });
       target.innerHTML = message.html[id];
       if (window.htmx) window.htmx.process(target);
-      // What someone was typing survives the redraw (a timer change, another's push).
+      // What someone was typing or ticking survives the redraw (a timer change, another's push).
       Object.keys(drafts).forEach(function (fieldId) {
         var field = document.getElementById(fieldId);
         if (field && target.contains(field) && !field.value) field.value = drafts[fieldId];
       });
+      checked.forEach(function (fieldId) {
+        var field = document.getElementById(fieldId);
+        if (field && target.contains(field)) field.checked = true;
+      });
+      markMine(target);
       if (focused) {
         var again = focused.id ? document.getElementById(focused.id)
           : focused.dataset && focused.dataset.testid ? target.querySelector('[data-testid="' + focused.dataset.testid + '"]') : null;
@@ -188,6 +197,20 @@
     }
     keepAwake(phase !== "lobby" && phase !== "closed");
     drawCountdowns();
+  }
+
+  // Pushed HTML is the same for every member; what concerns this person (their
+  // vote, their turn, their evaluation) is marked here, by their id.
+  function markMine(scope) {
+    var me = root.dataset.person;
+    if (!me) return;
+    scope.querySelectorAll("[data-people]").forEach(function (element) {
+      var mine = element.dataset.people.split(",").indexOf(me) !== -1;
+      var when = element.dataset.whenMine;
+      if (when === "show") element.hidden = !mine;
+      else if (when === "hide") element.hidden = mine;
+      else if (when === "mark") element.classList.toggle("mine", mine);
+    });
   }
 
   function announce(text) {
@@ -288,7 +311,10 @@
     if (event.persisted) refresh(true); // back from the browser's page cache
   });
 
+  document.addEventListener("htmx:afterSwap", function (event) { markMine(event.target); });
+
   setInterval(drawCountdowns, 200);
   drawCountdowns();
+  markMine(root);
   connect();
 })();

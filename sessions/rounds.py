@@ -1,0 +1,137 @@
+"""What the group produced in a round, for the live screens and the summary.
+
+Everything here is case content: callers show it only to the meeting's
+facilitator and to members who accepted the group's agreements.
+"""
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Avg, Count
+
+from .models import Case, CaseVote, Contribution, ContributionKind, Evaluation, Meeting, PhaseStep
+
+
+@dataclass
+class EvaluationResults:
+    count: int = 0
+    averages: list = field(default_factory=list)  # (question, average 1–5 or None)
+    take_aways: list = field(default_factory=list)
+    by: list = field(default_factory=list)  # who filled it in (ids), so a phone knows it is done
+
+
+def evaluation_results(meeting: Meeting, round_: int) -> EvaluationResults:
+    evaluations = Evaluation.objects.filter(meeting=meeting, round=round_)
+    scores = evaluations.aggregate(count=Count("pk"), **{name: Avg(name) for name in Evaluation.SCORES})
+    return EvaluationResults(
+        count=scores["count"],
+        averages=[(question, scores[name]) for name, question in Evaluation.SCORES.items()],
+        take_aways=[
+            text for text in evaluations.order_by("created_at").values_list("take_away", flat=True) if text
+        ],
+        by=list(evaluations.values_list("author_id", flat=True)),
+    )
+
+
+def brought_cases(meeting: Meeting) -> list[Case]:
+    """The cases to choose from in this round, each with its votes."""
+    cases = list(
+        meeting.cases.filter(status__in=[Case.Status.BROUGHT, Case.Status.CHOSEN])
+        .exclude(round__lt=meeting.round)  # treated in an earlier round
+        .select_related("owner")
+    )
+    votes = CaseVote.objects.filter(meeting=meeting, round=meeting.round).values_list("case_id", "voter_id")
+    voters = {}
+    for case_id, voter_id in votes:
+        voters.setdefault(case_id, []).append(voter_id)
+    for case in cases:
+        case.voter_ids = voters.get(case.pk, [])
+    return sorted(cases, key=lambda case: -len(case.voter_ids))
+
+
+def look_back(meeting: Meeting) -> list[Case]:
+    """The cases of the group's previous meeting: what did their owners do with them?"""
+    previous = (
+        Meeting.objects.filter(
+            group_id=meeting.group_id,
+            status=Meeting.Status.CLOSED,
+            scheduled_start__lt=meeting.scheduled_start,
+        )
+        .order_by("-scheduled_start")
+        .first()
+    )
+    if previous is None:
+        return []
+    return list(previous.cases.filter(status=Case.Status.CHOSEN).select_related("owner").order_by("round"))
+
+
+@dataclass
+class Round:
+    number: int
+    case: Case | None
+    questions: int
+    open_questions: int
+    shared: list  # what the group saw: revealed advice, associations, observations
+    themes: list
+    evaluation: EvaluationResults
+
+
+def summary(meeting: Meeting) -> list[Round]:
+    """Per round: the case, how it was questioned, the advice with the owner's choices, themes, evaluation."""
+    contributions = list(meeting.contributions.select_related("author"))
+    cases = {case.round: case for case in meeting.cases.filter(status=Case.Status.CHOSEN)}
+    rounds = []
+    for number in range(1, meeting.round + 1):
+        mine = [c for c in contributions if c.round == number]
+        questions = Counter(c.open_question for c in mine if c.kind == ContributionKind.QUESTION)
+        rounds.append(
+            Round(
+                number=number,
+                case=cases.get(number),
+                questions=sum(questions.values()),
+                open_questions=questions[True],
+                shared=[
+                    c
+                    for c in mine
+                    if c.revealed_at and c.kind not in (ContributionKind.QUESTION, ContributionKind.THEME)
+                ],
+                themes=[c for c in mine if c.kind == ContributionKind.THEME],
+                evaluation=evaluation_results(meeting, number),
+            )
+        )
+    return rounds
+
+
+def group_themes(group) -> list[Contribution]:
+    """The themes the group's cases raised, newest meeting first: they stay visible across meetings."""
+    return list(
+        Contribution.objects.filter(meeting__group=group, kind=ContributionKind.THEME)
+        .select_related("meeting", "author")
+        .order_by("-meeting__scheduled_start", "created_at")
+    )
+
+
+def live_work(meeting: Meeting, variant: str) -> dict:
+    """The live screens' case work in the current phase, for one variant (never member_pending)."""
+    phase = meeting.current_phase
+    work = {"step": phase.step}
+    if phase.step == PhaseStep.CHOOSE:
+        work["brought_cases"] = brought_cases(meeting)
+    if meeting.phase_index == 0 and meeting.round == 1:
+        work["look_back"] = look_back(meeting)
+    contributions = list(
+        meeting.contributions.filter(round=meeting.round, phase=meeting.phase).select_related("author")
+    )
+    if variant == "facilitator":
+        work["contributions"] = contributions
+        work["open_questions"] = sum(1 for c in contributions if c.open_question)
+        work["hidden_count"] = sum(1 for c in contributions if not c.revealed_at)
+    else:
+        work["shared"] = [c for c in contributions if c.revealed_at and c.kind != ContributionKind.QUESTION]
+        if variant == "case_owner":
+            work["queue"] = [c for c in contributions if c.kind == ContributionKind.QUESTION]
+    if phase.step == PhaseStep.EVALUATE:
+        work["evaluation"] = evaluation_results(meeting, meeting.round)
+    if ContributionKind.THEME in phase.member_kinds:
+        work["earlier_themes"] = [t for t in group_themes(meeting.group) if t.meeting_id != meeting.pk][:12]
+    return work
