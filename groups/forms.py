@@ -68,7 +68,7 @@ class GroupForm(forms.ModelForm):
 
     class Meta:
         model = IntervisionGroup
-        fields = ["name", "description", "time_zone"]
+        fields = ["name", "description", "time_zone", "anonymous_contributions"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
     def __init__(self, *args, draft: bool = False, **kwargs):

@@ -113,8 +113,7 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
         "feed": CalendarFeed.objects.get_or_create(user=request.user)[0],
         "accepted": group.has_accepted_agreements(request.user),
     }
-    # Case content (themes, summaries) is for the facilitator and members who accepted the agreements.
-    context["sees_case"] = "facilitator" in roles or ("member" in roles and context["accepted"])
+    context["sees_case"] = group.shares_case_content_with(request.user)  # themes, summaries
     if context["sees_case"]:
         context["themes"] = group_themes(group)
     if "coordinator" in roles:

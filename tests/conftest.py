@@ -14,6 +14,7 @@ from sessions.models import Meeting, Method
 
 zesfasenmodel_migration = importlib.import_module("sessions.migrations.0002_zesfasenmodel")
 zesfasenmodel_rules = importlib.import_module("sessions.migrations.0006_zesfasenmodel_rules")
+methods_library = importlib.import_module("sessions.migrations.0010_methods_library")
 
 
 def pytest_collection_modifyitems(items):
@@ -33,9 +34,10 @@ def fast_passwords(request, settings):
 
 @pytest.fixture
 def method(db) -> Method:
-    """The zesfasenmodel; recreated after a transactional test flushed the tables."""
+    """The zesfasenmodel (and the library); recreated after a transactional test flushed the tables."""
     zesfasenmodel_migration.create(apps, None)
     zesfasenmodel_rules.apply(apps, None)
+    methods_library.create(apps, None)
     return Method.objects.get(key="zesfasenmodel")
 
 

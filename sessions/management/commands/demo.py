@@ -17,7 +17,17 @@ from django.utils import timezone
 
 from groups.agreements import propose_agreements
 from groups.models import AgreementAcceptance, IntervisionGroup, Membership
-from sessions.models import Attendance, Connection, JoinRequest, Meeting, Method
+from sessions.models import (
+    Attendance,
+    Case,
+    CaseVote,
+    Connection,
+    Contribution,
+    Evaluation,
+    JoinRequest,
+    Meeting,
+    Method,
+)
 
 PASSWORD = "intervisie-demo"
 GROUP_NAME = "Intervisiegroep Zorg & Welzijn"
@@ -32,6 +42,87 @@ PEOPLE = [
     ("lid6@example.org", "Fatima", "El Amrani"),
     ("lid7@example.org", "Gert", "Mulder"),
     ("buiten@example.org", "Bas", "Buitenhof"),
+]
+
+TODAYS_CASES = [
+    {
+        "title": "Een cliënt die steeds later komt",
+        "situation": "Een cliënt komt al weken een half uur te laat. "
+        "Ik begin dan toch, en loop de rest van de dag uit.",
+        "question": "Hoe bespreek ik het te laat komen zonder de relatie te beschadigen?",
+        "tried": "Ik heb het één keer luchtig benoemd.",
+    },
+    {
+        "title": "Overdracht die niet gelezen wordt",
+        "situation": "Mijn overdracht aan de avonddienst wordt vaak niet gelezen; dingen gaan mis.",
+        "question": "Wat kan ik doen zodat mijn overdracht echt aankomt?",
+        "tried": "",
+    },
+]
+
+PAST_CASES = [
+    {
+        "owner": "lid3@example.org",
+        "case": {
+            "title": "Een collega die alles overneemt",
+            "situation": "Een ervaren collega neemt in gesprekken met families steeds het woord over.",
+            "question": "Hoe zeg ik dat ik het gesprek zelf wil voeren?",
+            "tried": "",
+            "reformulation": "Waarom vind ik het zo moeilijk om ruimte in te nemen "
+            "naast iemand met meer ervaring?",
+            "action": "Ik spreek vooraf met mijn collega af wie het gesprek leidt.",
+            "follow_up": "Gedaan: we spreken nu vooraf de rollen af, en dat werkt.",
+        },
+        "contributions": [
+            ("analyse", "question", "Wat gebeurt er bij jou op het moment dat ze het overneemt?"),
+            ("analyse", "question", "Hoe reageren de families daarop?"),
+            (
+                "advies",
+                "advice",
+                "Als ik jou was, zou ik het vooraf bespreken, niet tijdens het gesprek.",
+                True,
+            ),
+            ("advies", "advice", "Vraag haar om feedback na afloop; dan wordt het gewoon een werkafspraak."),
+            ("groepsthema", "theme", "Ruimte innemen naast ervaren collega's"),
+        ],
+        "take_aways": ["Vooraf afspreken in plaats van achteraf balen."],
+    },
+    {
+        "owner": "lid2@example.org",
+        "case": {
+            "title": "Nee zeggen tegen extra diensten",
+            "situation": "Ik word bijna elke week gebeld voor een extra dienst, en ik zeg steeds ja.",
+            "question": "Hoe zeg ik vaker nee zonder me schuldig te voelen?",
+            "tried": "Mijn telefoon uitzetten op vrije dagen; dat hield ik niet vol.",
+            "reformulation": "Wat zegt het over mij dat ik bang ben om als onbetrouwbaar gezien te worden?",
+            "action": "Ik bespreek met mijn leidinggevende een vaste grens van één extra dienst per maand.",
+            "follow_up": "",
+        },
+        "contributions": [
+            ("analyse", "question", "Wat voel je op het moment dat de telefoon gaat?"),
+            ("analyse", "question", "Heb je al geprobeerd om gewoon nee te zeggen?"),
+            ("analyse", "question", "Wie zou het merken als je een keer nee zegt?"),
+            ("bewustwording", "observation", "Je sprak drie keer over 'het team niet laten vallen'."),
+            (
+                "advies",
+                "advice",
+                "Spreek een vaste grens af met je leidinggevende, dan hoef je niet elke keer te kiezen.",
+                True,
+            ),
+            (
+                "advies",
+                "advice",
+                "Laat de telefoon een dag liggen en bel pas terug als je zelf hebt besloten.",
+            ),
+            ("advies", "advice", "Vraag een collega die vaak nee zegt hoe zij dat doet.", True),
+            ("groepsthema", "theme", "Grenzen stellen in een krap team"),
+            ("groepsthema", "theme", "Loyaliteit aan collega's tegenover zorg voor jezelf"),
+        ],
+        "take_aways": [
+            "Mijn eigen grens is ook zorg voor het team.",
+            "Ik vraag vaker door in plaats van meteen te adviseren.",
+        ],
+    },
 ]
 
 
@@ -81,13 +172,65 @@ class Command(BaseCommand):
             )
             if offset < 0:
                 self._past_attendance(meeting, members, offset)
+            if offset in (-2, -1):
+                self._past_case(meeting, users, offset + 2)
             elif offset == 0:
                 today_meeting = meeting
-        JoinRequest.objects.filter(meeting=today_meeting).delete()
-        Connection.objects.filter(meeting=today_meeting).delete()
-        if today_meeting.status != Meeting.Status.SCHEDULED or today_meeting.case_owner_id:
-            today_meeting.reset_to_lobby()
+        for model in (JoinRequest, Connection, Contribution, CaseVote, Evaluation):
+            model.objects.filter(meeting=today_meeting).delete()
+        today_meeting.reset_to_lobby()
+        self._todays_cases(today_meeting, users)
         return today_meeting
+
+    def _case(self, meeting, owner, status, data: dict) -> Case:
+        case, _ = Case.objects.update_or_create(
+            group=meeting.group,
+            owner=owner,
+            title=data["title"],
+            defaults={"meeting": meeting, "status": status, **data},
+        )
+        return case
+
+    def _todays_cases(self, meeting, users) -> None:
+        """Anna's case is brought and already chosen, so the phases can be run at once; Chantal's waits."""
+        anna = self._case(meeting, users["lid1@example.org"], Case.Status.BROUGHT, TODAYS_CASES[0])
+        self._case(meeting, users["lid3@example.org"], Case.Status.BROUGHT, TODAYS_CASES[1])
+        Case.objects.filter(pk=anna.pk).update(reformulation="", action="", follow_up="", round=None)
+        meeting.choose_case(anna, meeting.version)
+
+    def _past_case(self, meeting, users, number: int) -> None:
+        """A held meeting's case with its questions, advice, themes and evaluations."""
+        data = PAST_CASES[number]
+        owner = users[data["owner"]]
+        case = self._case(meeting, owner, Case.Status.CHOSEN, {**data["case"], "round": 1})
+        Meeting.objects.filter(pk=meeting.pk).update(case=case, case_owner=owner, phase="evaluatie")
+        if meeting.contributions.exists():
+            return
+        others = [u for email, u in users.items() if email.startswith("lid") and u != owner]
+        for index, (phase, kind, text, *fits) in enumerate(data["contributions"]):
+            Contribution.objects.create(
+                meeting=meeting,
+                phase=phase,
+                kind=kind,
+                author=others[index % len(others)],
+                text=text,
+                created_at=meeting.scheduled_start,
+                revealed_at=meeting.scheduled_start,
+                open_question=(not text.startswith("Heb je")) if kind == "question" else None,
+                asked_at=meeting.scheduled_start if kind == "question" else None,
+                fits=bool(fits),
+            )
+        for index, person in enumerate(others[:5]):
+            Evaluation.objects.create(
+                meeting=meeting,
+                author=person,
+                helped=5 - index % 2,
+                depth=3 + index % 3,
+                safe=5,
+                stayed=4 + index % 2,
+                critical=3 + index % 2,
+                take_away=data["take_aways"][index % len(data["take_aways"])] if index < 3 else "",
+            )
 
     def _past_attendance(self, meeting, members, offset: int) -> None:
         """Most were there; Fatima cancelled once, Gert missed one without a word."""
