@@ -14,4 +14,3 @@ def channel_layer_reaches_all_processes(app_configs, **kwargs):
             )
         ]
     return []
-

@@ -128,6 +128,11 @@ def live_work(meeting: Meeting, variant: str) -> dict:
         work["hidden_count"] = sum(1 for c in contributions if not c.revealed_at)
     else:
         work["shared"] = [c for c in contributions if c.revealed_at and c.kind != ContributionKind.QUESTION]
+        # The case owner writes what they will do once advice is on the table, or when looking back on it.
+        work["writes_action"] = variant == "case_owner" and (
+            any(c.kind == ContributionKind.ADVICE for c in work["shared"])
+            or phase.step in (PhaseStep.REFORMULATE, PhaseStep.EVALUATE)
+        )
         if variant == "case_owner":
             work["queue"] = [c for c in contributions if c.kind == ContributionKind.QUESTION]
     if phase.step == PhaseStep.EVALUATE:
