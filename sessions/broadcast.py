@@ -134,7 +134,7 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
     if variant in ("member", "case_owner"):
         kinds = meeting.allowed_kinds(is_case_owner=variant == "case_owner")
         context["contribute_kinds"] = [(kind, ContributionKind(kind).label) for kind in kinds]
-    if context["sees_case"] and meeting.is_live:
+    if context["sees_case"] and meeting.is_live and variant != "presenter":  # the beamer shows no case
         context.update(rounds.live_work(meeting, variant))
         if variant != "facilitator" and context["step"] == PhaseStep.EVALUATE:
             context["evaluation_form"] = EvaluationForm()
