@@ -251,9 +251,12 @@ def schedule_presence(meeting_id: int) -> None:
 
     async def push():
         _presence_scheduled.discard(key)
-        message = await database_sync_to_async(
-            lambda: render(load_meeting(meeting_id), "facilitator", PRESENCE_FRAGMENTS)
-        )()
+        try:
+            message = await database_sync_to_async(
+                lambda: render(load_meeting(meeting_id), "facilitator", PRESENCE_FRAGMENTS)
+            )()
+        except Meeting.DoesNotExist:
+            return  # deleted while the push waited
         await get_channel_layer().group_send(group_name(meeting_id, "facilitator"), message)
 
     loop.call_later(PRESENCE_DELAY, lambda: loop.create_task(push()))

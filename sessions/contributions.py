@@ -17,7 +17,8 @@ from django.views.decorators.http import require_POST
 from . import broadcast, coach
 from .access import Viewer, sees_case_content
 from .forms import EvaluationForm
-from .models import Case, CaseVote, Contribution, ContributionKind, Evaluation, Meeting, PhaseStep
+from .models import CaseVote, Contribution, ContributionKind, Evaluation, Meeting, PhaseStep
+from .rounds import brought_cases
 from .views import _get_meeting_for_viewer, login_or_admitted_device
 
 
@@ -108,27 +109,16 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     return HttpResponse(status=204)
 
 
-def _member_in_step(request: HttpRequest, pk: int, step: str) -> tuple[Meeting, Viewer]:
-    """A member who sees case content, in a phase with this step; anyone else gets a 404 or a 409."""
-    meeting, viewer = _get_meeting_for_viewer(request, pk)
-    if viewer.is_facilitator or not sees_case_content(meeting, viewer.person):
-        raise Http404
-    if not meeting.is_live or meeting.current_phase.step != step:
-        raise Conflict
-    return meeting, viewer
-
-
-class Conflict(Exception):
-    """The meeting is not in the phase for this."""
-
-
 def in_step(step: str):
+    """For members who see case content, in a phase with this step; others get a 404, a wrong phase a 409."""
+
     def decorate(view):
         @wraps(view)
-        def wrapper(request, pk, *args, **kwargs):
-            try:
-                meeting, viewer = _member_in_step(request, pk, step)
-            except Conflict:
+        def wrapper(request: HttpRequest, pk: int, *args, **kwargs) -> HttpResponse:
+            meeting, viewer = _get_meeting_for_viewer(request, pk)
+            if viewer.is_facilitator or not sees_case_content(meeting, viewer.person):
+                raise Http404
+            if not meeting.is_live or meeting.current_phase.step != step:
                 return HttpResponse(_("Dat kan in deze fase niet (meer)."), status=409)
             return view(request, meeting, viewer, *args, **kwargs)
 
@@ -140,7 +130,9 @@ def in_step(step: str):
 @in_step(PhaseStep.CHOOSE)
 def vote(request: HttpRequest, meeting: Meeting, viewer: Viewer, case_id: int) -> HttpResponse:
     """A member's vote for a brought case; voting again moves the vote."""
-    case = get_object_or_404(meeting.cases.exclude(status=Case.Status.DRAFT), pk=case_id)
+    case = next((case for case in brought_cases(meeting) if case.pk == case_id), None)
+    if case is None:
+        raise Http404
     CaseVote.objects.update_or_create(
         meeting=meeting, round=meeting.round, voter=viewer.person, defaults={"case": case}
     )

@@ -95,19 +95,14 @@ PhaseFormSet = forms.inlineformset_factory(
 
 
 def _save_phases(method: Method, formset) -> None:
-    """Keep the order on screen; new phases get a key from their name, unique in the method."""
-    kept = [form for form in formset.forms if form.has_changed() or form.instance.pk]
-    kept = [form for form in kept if not form.cleaned_data.get("DELETE")]
+    """Keep the order on screen; a new phase gets a key from its name, unique in the method."""
     for form in formset.deleted_forms:
         if form.instance.pk:
             form.instance.delete()
-    keys = set(
-        method.phases.exclude(pk__in=[f.instance.pk for f in kept if f.instance.pk]).values_list(
-            "key", flat=True
-        )
-    )
-    # Out of the way first: the order is unique within a method.
-    method.phases.update(order=F("order") + 1000)
+    deleted = set(formset.deleted_forms)
+    kept = [f for f in formset.forms if f not in deleted and (f.instance.pk or f.has_changed())]
+    keys = {form.instance.key for form in kept if form.instance.pk}
+    method.phases.update(order=F("order") + 1000)  # out of the way: the order is unique in a method
     for order, form in enumerate(kept):
         phase = form.save(commit=False)
         phase.method, phase.order = method, order
@@ -116,7 +111,7 @@ def _save_phases(method: Method, formset) -> None:
             phase.key, number = base, 2
             while phase.key in keys:
                 phase.key, number = f"{base}-{number}", number + 1
-        keys.add(phase.key)
+            keys.add(phase.key)
         phase.save()
 
 

@@ -487,7 +487,11 @@ class Meeting(models.Model):
             raise CommandNotAllowed(_("De inbrenger moet lid van de groep zijn."))
         if user is not None and user.pk == self.facilitator_id:
             raise CommandNotAllowed(_("Wie deze bijeenkomst begeleidt, brengt geen casus in."))
-        self._apply("case_owner", expected_version, by, case_owner=user)
+        dropped = self.case_id if self.case_id and (user is None or self.case.owner_id != user.pk) else None
+        changes = {"case_owner": user, **({"case": None} if dropped else {})}
+        self._apply("case_owner", expected_version, by, **changes)
+        if dropped:  # somebody else's turn: the chosen case goes back to the list
+            Case.objects.filter(pk=dropped).update(status=Case.Status.BROUGHT, round=None)
 
     # --- the traject's calendar -------------------------------------------
 

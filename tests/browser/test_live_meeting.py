@@ -48,8 +48,11 @@ def test_a_facilitator_and_phones_go_through_all_six_phases(live, demo):
     expect(facilitator.get_by_test_id("connected-person")).to_have_count(8)
     screenshot(facilitator, "facilitator-lobby")
 
-    facilitator.get_by_test_id("case-owner").select_option(label="Anna de Vries")
+    # The demo chose Anna's case; the facilitator makes Bram the case owner instead.
     expect(phones[0].get_by_text("Jij bent de inbrenger")).to_be_visible()
+    facilitator.get_by_test_id("case-owner").select_option(label="Bram Jansen")
+    expect(phones[1].get_by_text("Jij bent de inbrenger")).to_be_visible()
+    expect(phones[0].get_by_text("Jij bent de inbrenger")).to_have_count(0)
     facilitator.get_by_test_id("start-meeting").click()
 
     for index, phase in enumerate(PHASES):
@@ -62,7 +65,7 @@ def test_a_facilitator_and_phones_go_through_all_six_phases(live, demo):
         assert len(deadlines) == 1 and deadlines.pop().isdigit()
         if phase == "analyse":
             screenshot(facilitator, "facilitator-analyse")
-            screenshot(phones[0], "phone-case-owner-analyse")
+            screenshot(phones[1], "phone-case-owner-analyse")
             screenshot(phones[1], "phone-member-analyse")
 
     # The phone whose clock is five minutes ahead shows the same countdown.

@@ -155,3 +155,21 @@ def test_a_method_in_a_live_meeting_is_not_edited(meeting, facilitator):
     response = client_for(facilitator).post(reverse("meetings:method-edit", args=[copy.pk]), {"name_nl": "x"})
     assert response.status_code == 200
     assert "Een bijeenkomst loopt met deze werkvorm" in response.content.decode()
+
+
+@pytest.mark.parametrize("key", BUILT_IN)
+def test_each_kind_is_accepted_exactly_where_the_method_allows_it(meeting, facilitator, member, key):
+    meeting.set_method(Method.objects.get(key=key), meeting.version, facilitator)
+    meeting.start(meeting.version)
+    url = reverse("meetings:contribute", args=[meeting.pk])
+    client = client_for(member)
+    while True:
+        allowed = set(meeting.current_phase.member_kinds)
+        for kind in ContributionKind.values:
+            response = client.post(
+                url, {"kind": kind, "text": "Wat maakt dit lastig?"}, HTTP_HX_REQUEST="true"
+            )
+            assert (response.status_code == 200) == (kind in allowed), (key, meeting.phase, kind)
+        if not meeting.next_phase:
+            break
+        meeting.advance(meeting.version)
