@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F, Max
+from django.dispatch import Signal
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.template.loader import render_to_string
@@ -21,6 +22,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from django_htmx.http import HttpResponseClientRefresh
 
 from .models import Agreement, AgreementAcceptance, IntervisionGroup, Membership
+
+# Sent when a group's agreements get a new version: nobody has accepted that one yet.
+agreements_changed = Signal()
 
 # The proposal for a new group: (kind, title, text). Saved in the language that
 # is active when proposing, so a group's agreements never change language later.
@@ -64,6 +68,7 @@ AGREEMENT_TEMPLATES = (
 def _raise_version(group: IntervisionGroup) -> None:
     IntervisionGroup.objects.filter(pk=group.pk).update(agreements_version=F("agreements_version") + 1)
     group.refresh_from_db(fields=["agreements_version"])
+    agreements_changed.send(sender=IntervisionGroup, group=group)
 
 
 def propose_agreements(group: IntervisionGroup) -> list[Agreement]:

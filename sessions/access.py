@@ -23,19 +23,17 @@ class Viewer:
 
 
 def sees_case_content(meeting: Meeting, person) -> bool:
-    """Case content is for the facilitator and for members who accepted the current agreements."""
-    if person.pk == meeting.facilitator_id or not meeting.group.agreements_version:
-        return True
-    return meeting.group.has_accepted_agreements(person)
+    """Case content is for the meeting's facilitator and for whom the group shares it with."""
+    return person.pk == meeting.facilitator_id or meeting.group.shares_case_content_with(person)
 
 
 def variant_for(meeting: Meeting, viewer: "Viewer", sees_case: bool) -> str:
     """Which rendering of the live page this person gets."""
     if viewer.is_facilitator:
         return "facilitator"
-    if viewer.person.pk == meeting.case_owner_id:
-        return "case_owner"
-    return "member" if sees_case else "member_pending"
+    if not sees_case:
+        return "member_pending"  # even as case owner: no case content before accepting
+    return "case_owner" if viewer.person.pk == meeting.case_owner_id else "member"
 
 
 def viewer_for(meeting: Meeting, user, session) -> Viewer | None:

@@ -11,8 +11,9 @@ from django.views.decorators.http import require_POST
 from groups.models import IntervisionGroup, Membership
 
 from . import broadcast
-from .models import Case, CommandNotAllowed, Meeting, StaleVersion
-from .rounds import look_back
+from .access import sees_case_content
+from .models import Case, CommandNotAllowed, ContributionKind, Meeting, StaleVersion
+from .rounds import case_owner_writes, look_back
 from .views import _get_meeting_for_facilitator, _get_meeting_for_viewer
 
 
@@ -110,13 +111,12 @@ def choose(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
 def _case_owner_writes(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     """The case owner writes one text of their case: the reformulation, or their action."""
     meeting, viewer = _get_meeting_for_viewer(request, pk)
-    if meeting.case is None or viewer.person.pk != meeting.case_owner_id:
+    if viewer.person.pk != meeting.case_owner_id or not sees_case_content(meeting, viewer.person):
         raise Http404
+    if not case_owner_writes(meeting, field):
+        return HttpResponse(_("Dat kan in deze fase niet (meer)."), status=409)
     Case.objects.filter(pk=meeting.case_id).update(**{field: request.POST.get(field, "").strip()[:1000]})
-    if field == "reformulation":
-        broadcast.meeting_changed(meeting.pk)  # shown on the case card, beside the question
-    else:
-        broadcast.contributions_changed(meeting.pk)
+    broadcast.meeting_changed(meeting.pk)
     return HttpResponse(status=204)
 
 
@@ -131,7 +131,7 @@ def follow_up(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
     """At the look-back, the previous case owner writes what they did with it."""
     meeting, viewer = _get_meeting_for_viewer(request, pk)
     case = next((c for c in look_back(meeting) if c.pk == case_id), None)
-    if case is None or case.owner_id != viewer.person.pk:
+    if case is None or case.owner_id != viewer.person.pk or not sees_case_content(meeting, viewer.person):
         raise Http404
     if not (meeting.is_live and meeting.phase_index == 0 and meeting.round == 1):
         return HttpResponse(_("De terugblik is voorbij."), status=409)
@@ -145,9 +145,17 @@ def follow_up(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
 def mark_fits(request: HttpRequest, pk: int, contribution_id: int) -> HttpResponse:
     """The case owner marks revealed advice that fits."""
     meeting, viewer = _get_meeting_for_viewer(request, pk)
-    if viewer.person.pk != meeting.case_owner_id:
+    if viewer.person.pk != meeting.case_owner_id or not sees_case_content(meeting, viewer.person):
         raise Http404
-    advice = get_object_or_404(meeting.contributions, pk=contribution_id, revealed_at__isnull=False)
+    if not meeting.is_live:
+        return HttpResponse(_("Dat kan in deze fase niet (meer)."), status=409)
+    advice = get_object_or_404(
+        meeting.contributions,
+        pk=contribution_id,
+        kind=ContributionKind.ADVICE,
+        round=meeting.round,
+        revealed_at__isnull=False,
+    )
     advice.fits = not advice.fits
     advice.save(update_fields=["fits"])
     broadcast.contributions_changed(meeting.pk)

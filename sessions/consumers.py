@@ -102,9 +102,9 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         """Like access.variant_for, from what this socket knows, without a query."""
         if self.audience != "member":
             return self.audience
-        if self.person_id == case_owner_id:
-            return "case_owner"
-        return "member" if self.sees_case else "member_pending"
+        if not self.sees_case:
+            return "member_pending"
+        return "case_owner" if self.person_id == case_owner_id else "member"
 
     def _snapshot(self, known_version=None) -> str | None:
         meeting = broadcast.load_meeting(self.meeting_id)

@@ -87,9 +87,14 @@ def coach_hint(request: HttpRequest, pk: int) -> HttpResponse:
 def mark_asked(request: HttpRequest, pk: int, contribution_id: int) -> HttpResponse:
     """The facilitator or the case owner marks a question in the queue as asked."""
     meeting, viewer = _get_meeting_for_viewer(request, pk)
-    if not (viewer.is_facilitator or viewer.person.pk == meeting.case_owner_id):
+    is_case_owner = viewer.person.pk == meeting.case_owner_id and sees_case_content(meeting, viewer.person)
+    if not (viewer.is_facilitator or is_case_owner):
         raise Http404
-    question = get_object_or_404(meeting.contributions, pk=contribution_id, kind=ContributionKind.QUESTION)
+    question = get_object_or_404(
+        meeting.contributions, pk=contribution_id, kind=ContributionKind.QUESTION, round=meeting.round
+    )
+    if not meeting.is_live:
+        return HttpResponse(_("De bijeenkomst loopt niet."), status=409)
     question.asked_at = None if question.asked_at else timezone.now()
     question.save(update_fields=["asked_at"])
     broadcast.contributions_changed(meeting.pk)
@@ -118,7 +123,7 @@ def in_step(step: str):
             meeting, viewer = _get_meeting_for_viewer(request, pk)
             if viewer.is_facilitator or not sees_case_content(meeting, viewer.person):
                 raise Http404
-            if not meeting.is_live or meeting.current_phase.step != step:
+            if not meeting.is_live or meeting.current_phase is None or meeting.current_phase.step != step:
                 return HttpResponse(_("Dat kan in deze fase niet (meer)."), status=409)
             return view(request, meeting, viewer, *args, **kwargs)
 

@@ -29,7 +29,7 @@ def _require_facilitator(user) -> None:
 @login_required
 def library(request: HttpRequest) -> HttpResponse:
     _require_facilitator(request.user)
-    methods = Method.available_to(request.user).prefetch_related("phases").order_by("created_by", "name_nl")
+    methods = Method.available_to(request.user).prefetch_related("phases").order_by("-builtin", "name_nl")
     return render(request, "sessions/methods.html", {"methods": methods, "kinds": ContributionKind.choices})
 
 

@@ -35,10 +35,11 @@ class Method(models.Model):
     name_en = models.CharField(_("naam (Engels)"), max_length=100)
     description_nl = models.TextField(_("beschrijving (Nederlands)"), blank=True)
     description_en = models.TextField(_("beschrijving (Engels)"), blank=True)
-    # Built-in methods come from migrations and have no author; a facilitator's
-    # adjusted copy belongs to that facilitator.
+    # Built-in methods come from migrations; a facilitator's adjusted copy belongs
+    # to that facilitator (and stays, for its meetings, when they leave).
+    builtin = models.BooleanField(default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, null=True, blank=True, related_name="methods"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="methods"
     )
     based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
 
@@ -60,12 +61,12 @@ class Method(models.Model):
 
     @property
     def total_minutes(self) -> int:
-        return sum(phase.minutes for phase in self.phases.all())
+        return sum(phase.minutes for phase in self.phases.all())  # uses a prefetch when there is one
 
     @classmethod
     def available_to(cls, user):
         """The built-in methods and the person's own copies."""
-        return cls.objects.filter(models.Q(created_by__isnull=True) | models.Q(created_by=user))
+        return cls.objects.filter(models.Q(builtin=True) | models.Q(created_by=user))
 
     def copy_for(self, user) -> "Method":
         """A copy the person can adjust; the phases keep their keys and rules."""
@@ -76,6 +77,7 @@ class Method(models.Model):
                 name_en=f"{self.name_en} (adjusted)"[:100],
                 description_nl=self.description_nl,
                 description_en=self.description_en,
+                builtin=False,
                 created_by=user,
                 based_on=self,
             )
@@ -430,6 +432,8 @@ class Meeting(models.Model):
     def next_case(self, expected_version: int, by=None) -> None:
         """A second case: the phases run again from the first, for a new case owner."""
         self._require_live()
+        if self.next_phase is not None:
+            raise CommandNotAllowed(_("Een tweede casus begint na de laatste fase van de eerste."))
         if self.round >= self.MAX_ROUNDS:
             raise CommandNotAllowed(_("Een bijeenkomst behandelt hoogstens twee casussen."))
         changes = self._enter_phase(self.phases[0], timezone.now())
@@ -457,6 +461,8 @@ class Meeting(models.Model):
 
     def end_turns(self, expected_version: int, by=None) -> None:
         self._require_live()
+        if self.turn_id is None:
+            raise CommandNotAllowed(_("Er loopt geen rondje."))
         self._apply("end_turns", expected_version, by, turn=None)
 
     def set_method(self, method: "Method", expected_version: int, by=None) -> None:
@@ -489,9 +495,10 @@ class Meeting(models.Model):
             raise CommandNotAllowed(_("Wie deze bijeenkomst begeleidt, brengt geen casus in."))
         dropped = self.case_id if self.case_id and (user is None or self.case.owner_id != user.pk) else None
         changes = {"case_owner": user, **({"case": None} if dropped else {})}
-        self._apply("case_owner", expected_version, by, **changes)
-        if dropped:  # somebody else's turn: the chosen case goes back to the list
-            Case.objects.filter(pk=dropped).update(status=Case.Status.BROUGHT, round=None)
+        with transaction.atomic():  # the push goes out after both writes
+            self._apply("case_owner", expected_version, by, **changes)
+            if dropped:  # somebody else's turn: the chosen case goes back to the list
+                Case.objects.filter(pk=dropped).update(status=Case.Status.BROUGHT, round=None)
 
     # --- the traject's calendar -------------------------------------------
 
@@ -532,19 +539,27 @@ class Meeting(models.Model):
         )
 
     def choose_case(self, case, expected_version: int, by=None) -> None:
-        """The case of this round: its owner becomes the case owner."""
+        """The case of this round, in the lobby or a choosing phase: its owner becomes the case owner."""
+        choosing = self.status == self.Status.SCHEDULED or (
+            self.is_live and self.current_phase is not None and self.current_phase.step == PhaseStep.CHOOSE
+        )
+        if not choosing:
+            raise CommandNotAllowed(
+                _("Een casus kies je in de wachtruimte of in de fase waarin gekozen wordt.")
+            )
         if case.meeting_id != self.pk or case.status == Case.Status.DRAFT:
             raise CommandNotAllowed(_("Deze casus is niet ingebracht in deze bijeenkomst."))
         if case.owner_id == self.facilitator_id:
             raise CommandNotAllowed(_("Wie deze bijeenkomst begeleidt, brengt geen casus in."))
         if case.status == Case.Status.CHOSEN and case.round != self.round:
             raise CommandNotAllowed(_("Deze casus is al besproken."))
-        self._apply("choose_case", expected_version, by, case=case, case_owner=case.owner)
-        # The case chosen before in this round goes back to the list.
-        Case.objects.filter(meeting=self, round=self.round).exclude(pk=case.pk).update(
-            status=Case.Status.BROUGHT, round=None
-        )
-        Case.objects.filter(pk=case.pk).update(status=Case.Status.CHOSEN, round=self.round)
+        with transaction.atomic():  # the push goes out after all three writes
+            self._apply("choose_case", expected_version, by, case=case, case_owner=case.owner)
+            # The case chosen before in this round goes back to the list.
+            Case.objects.filter(meeting=self, round=self.round).exclude(pk=case.pk).update(
+                status=Case.Status.BROUGHT, round=None
+            )
+            Case.objects.filter(pk=case.pk).update(status=Case.Status.CHOSEN, round=self.round)
 
     def reset_to_lobby(self) -> None:
         """Put a meeting back before its start (the demo data does this)."""

@@ -9,7 +9,16 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count
 
-from .models import Case, CaseVote, Contribution, ContributionKind, Evaluation, Meeting, PhaseStep
+from .models import (
+    Case,
+    CaseOwnerMode,
+    CaseVote,
+    Contribution,
+    ContributionKind,
+    Evaluation,
+    Meeting,
+    PhaseStep,
+)
 
 
 @dataclass
@@ -26,10 +35,9 @@ def evaluation_results(meeting: Meeting, round_: int) -> EvaluationResults:
     return EvaluationResults(
         count=scores["count"],
         averages=[(question, scores[name]) for name, question in Evaluation.SCORES.items()],
-        take_aways=[
-            text for text in evaluations.order_by("created_at").values_list("take_away", flat=True) if text
-        ],
-        by=list(evaluations.values_list("author_id", flat=True)),
+        # Ordered so that neither list can be matched to the other: never with names.
+        take_aways=sorted(text for text in evaluations.values_list("take_away", flat=True) if text),
+        by=sorted(evaluations.values_list("author_id", flat=True)),
     )
 
 
@@ -95,7 +103,7 @@ def summary(meeting: Meeting) -> list[Round]:
                     for c in mine
                     if c.revealed_at and c.kind not in (ContributionKind.QUESTION, ContributionKind.THEME)
                 ],
-                themes=[c for c in mine if c.kind == ContributionKind.THEME],
+                themes=[c for c in mine if c.kind == ContributionKind.THEME and c.revealed_at],
                 evaluation=evaluation_results(meeting, number),
             )
         )
@@ -105,15 +113,36 @@ def summary(meeting: Meeting) -> list[Round]:
 def group_themes(group) -> list[Contribution]:
     """The themes the group's cases raised, newest meeting first: they stay visible across meetings."""
     return list(
-        Contribution.objects.filter(meeting__group=group, kind=ContributionKind.THEME)
+        Contribution.objects.filter(
+            meeting__group=group, kind=ContributionKind.THEME, revealed_at__isnull=False
+        )
         .select_related("meeting", "author")
         .order_by("-meeting__scheduled_start", "created_at")
     )
 
 
+def case_owner_writes(meeting: Meeting, field: str, shared=None) -> bool:
+    """Whether the case owner can write this text of their case now: the reformulation in a
+    reformulating phase; what they will do once advice is shared, or when reformulating or evaluating."""
+    phase = meeting.current_phase
+    if not meeting.is_live or phase is None or meeting.case_id is None:
+        return False
+    if field == "reformulation":
+        return phase.step == PhaseStep.REFORMULATE
+    if phase.step in (PhaseStep.REFORMULATE, PhaseStep.EVALUATE):
+        return True
+    if shared is None:
+        shared = meeting.contributions.filter(
+            round=meeting.round, phase=meeting.phase, revealed_at__isnull=False
+        )
+    return any(c.kind == ContributionKind.ADVICE for c in shared)
+
+
 def live_work(meeting: Meeting, variant: str) -> dict:
     """The live screens' case work in the current phase, for one variant (never member_pending)."""
     phase = meeting.current_phase
+    if phase is None:  # the method lost this phase during the meeting
+        return {}
     work = {"step": phase.step}
     if phase.step == PhaseStep.CHOOSE:
         work["brought_cases"] = brought_cases(meeting)
@@ -128,11 +157,10 @@ def live_work(meeting: Meeting, variant: str) -> dict:
         work["hidden_count"] = sum(1 for c in contributions if not c.revealed_at)
     else:
         work["shared"] = [c for c in contributions if c.revealed_at and c.kind != ContributionKind.QUESTION]
-        # The case owner writes what they will do once advice is on the table, or when looking back on it.
-        work["writes_action"] = variant == "case_owner" and (
-            any(c.kind == ContributionKind.ADVICE for c in work["shared"])
-            or phase.step in (PhaseStep.REFORMULATE, PhaseStep.EVALUATE)
-        )
+        if variant == "case_owner":
+            work["writes_action"] = case_owner_writes(meeting, "action", work["shared"])
+            if phase.case_owner_mode == CaseOwnerMode.OUTSIDE:
+                work["shared"] = []  # outside the circle: the summary shows it afterwards
         if variant == "case_owner":
             work["queue"] = [c for c in contributions if c.kind == ContributionKind.QUESTION]
     if phase.step == PhaseStep.EVALUATE:

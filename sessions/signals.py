@@ -5,6 +5,7 @@ from django.db.models import F
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from groups.agreements import agreements_changed
 from groups.models import AgreementAcceptance, Membership
 
 from . import broadcast
@@ -30,6 +31,12 @@ def hand_over_meetings(sender, instance: Membership, **kwargs) -> None:
 @receiver(post_save, sender=AgreementAcceptance)
 def agreements_accepted(sender, instance: AgreementAcceptance, **kwargs) -> None:
     broadcast.access_changed(instance.user_id)  # the phone may now show case content
+
+
+@receiver(agreements_changed)
+def agreements_renewed(sender, group, **kwargs) -> None:
+    for user_id in group.memberships.values_list("user_id", flat=True):
+        broadcast.access_changed(user_id)  # the phones stop showing case content
 
 
 @receiver(user_logged_out)

@@ -167,7 +167,7 @@
       var drafts = {};
       var checked = [];
       target.querySelectorAll("form[data-kind] textarea, form[data-keep] textarea").forEach(function (field) {
-        drafts[field.id] = field.value;
+        if (field.value !== field.defaultValue) drafts[field.id] = field.value;
       });
       target.querySelectorAll("form[data-keep] input:checked").forEach(function (field) {
         checked.push(field.id);
@@ -177,7 +177,7 @@
       // What someone was typing or ticking survives the redraw (a timer change, another's push).
       Object.keys(drafts).forEach(function (fieldId) {
         var field = document.getElementById(fieldId);
-        if (field && target.contains(field) && !field.value) field.value = drafts[fieldId];
+        if (field && target.contains(field)) field.value = drafts[fieldId];
       });
       checked.forEach(function (fieldId) {
         var field = document.getElementById(fieldId);

@@ -58,6 +58,8 @@ def test_a_second_case_runs_the_phases_again(meeting, group, members, facilitato
     meeting.choose_case(first, meeting.version)
     go_to(meeting, "analyse")
     send(members[2], meeting, "question", text="Wat speelt er bij A?")
+    with pytest.raises(CommandNotAllowed, match="na de laatste fase"):
+        meeting.next_case(meeting.version)
     go_to(meeting, "evaluatie")
     meeting.next_case(meeting.version, facilitator)
     assert (meeting.round, meeting.phase, meeting.case, meeting.case_owner) == (
@@ -73,6 +75,7 @@ def test_a_second_case_runs_the_phases_again(meeting, group, members, facilitato
     send(members[2], meeting, "question", text="Wat speelt er bij B?")
     html = client_for(facilitator).get(reverse("meetings:facilitate", args=[meeting.pk])).content.decode()
     assert "Wat speelt er bij B?" in html and "Wat speelt er bij A?" not in html
+    go_to(meeting, "evaluatie")
     with pytest.raises(CommandNotAllowed, match="hoogstens twee"):
         meeting.next_case(meeting.version)
     rounds = broadcast.rounds.summary(meeting)
@@ -188,6 +191,10 @@ def test_summary_evaluations_and_votes_stay_inside_the_group(meeting, group, mem
     )
     frame = json.loads(broadcast.frame(broadcast.load_meeting(meeting.pk), "member_pending"))
     assert "Kanarie-7731" not in json.dumps(frame)
+    # Not even as the case owner: their own case, yes; the others' cases, no.
+    meeting.set_case_owner(members[0], meeting.version)
+    page = pending.get(reverse("meetings:participant", args=[meeting.pk])).content.decode()
+    assert "Kanarie-7731" not in page and 'data-testid="accept-first"' in page
 
 
 def test_anonymous_groups_hide_who_wrote_what(meeting, group, members, facilitator):

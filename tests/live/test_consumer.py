@@ -284,3 +284,24 @@ async def test_accepting_the_agreements_brings_case_content_to_the_open_socket(m
             break
     assert 'data-testid="contribute"' in message["html"]["phase-panel"]
     await communicator.disconnect()
+
+
+async def test_new_agreements_take_case_content_off_the_open_sockets_even_the_case_owners(
+    meeting, case_owner, group
+):
+    from groups.agreements import propose_agreements
+
+    await sync_to_async(meeting.start)(0)
+    await sync_to_async(meeting.set_case_owner)(case_owner, meeting.version)
+    await sync_to_async(meeting.advance)(meeting.version)
+    communicator, _ = await open_socket(meeting, await cookie_for(case_owner))
+    snapshot = await communicator.receive_json_from()
+    assert "Jij bent de inbrenger" in snapshot["html"]["phase-panel"]
+    await sync_to_async(propose_agreements)(group)  # a new version nobody accepted yet
+    while True:
+        message = await communicator.receive_json_from()
+        if message.get("type") == "snapshot":
+            break
+    assert 'data-testid="accept-first"' in message["html"]["phase-panel"]
+    assert "work-panel" not in message["html"]
+    await communicator.disconnect()
