@@ -34,6 +34,11 @@ class IntervisionGroup(models.Model):
         default=False,
         help_text=_("Vragen, adviezen en andere bijdragen tonen dan niet wie ze schreef."),
     )
+    share_themes = models.BooleanField(
+        _("thema's delen met de coördinator"),
+        default=False,
+        help_text=_("De groepsthema's (nooit de casussen) verschijnen dan op het overzicht en in het eindverslag."),
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -185,6 +185,11 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "intervisie@localhost")
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
 
+# Pitfall signals on the coordinator's dashboard (sessions/health.py).
+SIGNAL_ATTENDANCE_BELOW = envint("SIGNAL_ATTENDANCE_BELOW", 75)  # percent, two meetings in a row
+SIGNAL_ABSENT_IN_A_ROW = envint("SIGNAL_ABSENT_IN_A_ROW", 2)  # meetings one member missed in a row
+SIGNAL_SCORE_BELOW = float(os.environ.get("SIGNAL_SCORE_BELOW", "3"))  # average evaluation score, 1–5
+
 # Security headers, in development too.
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {

@@ -12,10 +12,10 @@ from sessions.models import Meeting
 def home(request: HttpRequest) -> HttpResponse:
     """The meetings of today and later that this person facilitates or belongs to.
 
-    A coordinator who is in no group lands on the groups they coordinate.
+    A coordinator who is in no group lands on the overview of the groups they coordinate.
     """
     if request.user.has_perm("groups.coordinate") and not request.user.memberships.exists():
-        return redirect("groups:list")
+        return redirect("meetings:dashboard")
     today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
     meetings = (
         Meeting.objects.filter(group__memberships__user=request.user)

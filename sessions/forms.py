@@ -79,12 +79,20 @@ class MeetingEditForm(forms.Form):
 
 class RsvpForm(forms.Form):
     response = forms.ChoiceField(choices=Attendance.Response.choices)
+    reason_kind = forms.ChoiceField(
+        label=gettext_lazy("Soort reden"), choices=[("", "—"), *Attendance.ReasonKind.choices], required=False
+    )
     reason = forms.CharField(label=gettext_lazy("Reden"), max_length=300, required=False)
 
     def clean(self):
         cleaned = super().clean()
-        if cleaned.get("response") == Attendance.Response.CANCELLED and not cleaned.get("reason", "").strip():
-            self.add_error("reason", _("Laat de groep weten waarom je er niet bij kunt zijn."))
+        if cleaned.get("response") == Attendance.Response.CANCELLED:
+            if not cleaned.get("reason", "").strip():
+                self.add_error("reason", _("Laat de groep weten waarom je er niet bij kunt zijn."))
+            if not cleaned.get("reason_kind"):
+                self.add_error("reason_kind", _("Kies wat voor reden het is."))
+        else:
+            cleaned["reason_kind"] = ""
         return cleaned
 
 

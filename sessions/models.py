@@ -677,7 +677,17 @@ class Attendance(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
+
+    class ReasonKind(models.TextChoices):
+        """What a coordinator sees of a cancellation, counted; the reason itself stays in the group."""
+
+        WORK = "work", _("te druk met werk")
+        ILLNESS = "illness", _("ziek")
+        LEAVE = "leave", _("vrij of vakantie")
+        OTHER = "other", _("iets anders")
+
     response = models.CharField(_("antwoord"), max_length=10, choices=Response.choices, blank=True)
+    reason_kind = models.CharField(_("soort reden"), max_length=10, choices=ReasonKind.choices, blank=True)
     reason = models.CharField(_("reden"), max_length=300, blank=True)
     responded_at = models.DateTimeField(null=True, blank=True)
     present = models.BooleanField(_("aanwezig"), null=True, blank=True)
@@ -842,3 +852,19 @@ class Evaluation(models.Model):
 
     def __str__(self) -> str:
         return f"{_('evaluatie')} – {self.meeting} ({self.round})"  # never the take-away
+
+
+class SignalNotice(models.Model):
+    """A pitfall signal a coordinator has been emailed about (each signal once, a digest a day at most)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    key = models.CharField(max_length=100)
+    sent_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("gemeld signaal")
+        verbose_name_plural = _("gemelde signalen")
+        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_notice_per_signal")]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.key}"

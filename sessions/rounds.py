@@ -168,3 +168,31 @@ def live_work(meeting: Meeting, variant: str) -> dict:
     if ContributionKind.THEME in phase.member_kinds:
         work["earlier_themes"] = [t for t in group_themes(meeting.group) if t.meeting_id != meeting.pk][:12]
     return work
+
+
+def turn_taking(group, next_meeting: Meeting | None) -> dict:
+    """Who brought a case when (owner and date, never the case), and who is next so everyone gets a turn.
+
+    The suggestion: the members who brought a case least often and longest ago,
+    leaving out who cancelled the next meeting; a meeting treats one or two cases.
+    """
+    members = list(group.members().order_by("first_name", "last_name"))
+    chosen = list(
+        Case.objects.filter(group=group, status=Case.Status.CHOSEN, meeting__isnull=False)
+        .select_related("owner", "meeting")
+        .order_by("meeting__scheduled_start", "round")
+    )
+    counts = Counter(case.owner_id for case in chosen)
+    last = {case.owner_id: case.meeting.scheduled_start for case in chosen}
+    away = set()
+    if next_meeting is not None:
+        away = set(next_meeting.attendances.filter(response="cancelled").values_list("user_id", flat=True))
+    candidates = sorted(
+        (m for m in members if m.pk not in away),
+        key=lambda m: (counts[m.pk], last.get(m.pk) is not None, last.get(m.pk), m.first_name),
+    )
+    return {
+        "history": [(case.meeting, case.owner) for case in chosen],
+        "counts": [(member, counts[member.pk]) for member in members],
+        "suggestion": candidates[: Meeting.MAX_ROUNDS],
+    }

@@ -20,8 +20,9 @@ from intervisie import emails
 
 from . import ics
 from .forms import MeetingEditForm, RsvpForm, ScheduleForm
+from .health import attendance_chart, group_health
 from .models import Attendance, CalendarFeed, CommandNotAllowed, Meeting, Method
-from .rounds import group_themes
+from .rounds import group_themes, turn_taking
 from .schedule import plan, to_utc
 
 
@@ -75,13 +76,14 @@ STAGES = {
 }
 
 
-def traject_stage(group: IntervisionGroup, meetings: list[Meeting]) -> dict:
+def traject_stage(group: IntervisionGroup, meetings: list[Meeting], member_ids=None) -> dict:
     """Where the group is on the path from guided to autonomous meetings.
 
     Counts the meetings held and the next one: autonomous once the last two of
     those are facilitated by members; handing over once any is; guided before.
     """
-    member_ids = set(group.members().values_list("pk", flat=True))
+    if member_ids is None:
+        member_ids = set(group.members().values_list("pk", flat=True))
     held = [m for m in meetings if m.status in (Meeting.Status.LIVE, Meeting.Status.CLOSED)]
     upcoming = [m for m in meetings if m.status == Meeting.Status.SCHEDULED and m.is_upcoming]
     current = held + upcoming[:1]
@@ -112,10 +114,16 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
         "past": [m for m in meetings if not m.is_upcoming],
         "feed": CalendarFeed.objects.get_or_create(user=request.user)[0],
         "accepted": group.has_accepted_agreements(request.user),
+        "reason_kinds": Attendance.ReasonKind.choices,
     }
     context["sees_case"] = group.shares_case_content_with(request.user)  # themes, summaries
     if context["sees_case"]:
         context["themes"] = group_themes(group)
+    if roles & {"member", "facilitator"}:
+        context["turns"] = turn_taking(group, context["upcoming"][0] if context["upcoming"] else None)
+        context["facilitated"] = [(m, m.facilitator) for m in meetings if m.status == Meeting.Status.CLOSED]
+    (health,) = group_health([group])
+    context["attendance_chart"] = attendance_chart(health, "attendance")
     if "coordinator" in roles:
         pending = {i.email.lower(): i for i in group.invitations.filter(accepted_at__isnull=True)}
         memberships = group.memberships.select_related("user").order_by("role", "user__first_name")
@@ -283,6 +291,7 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
             user=request.user,
             defaults={
                 "response": form.cleaned_data["response"],
+                "reason_kind": form.cleaned_data["reason_kind"],
                 "reason": form.cleaned_data["reason"].strip(),
                 "responded_at": timezone.now(),
             },

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import cases, contributions, methods, summary, traject, views
+from . import cases, contributions, dashboard, methods, summary, traject, views
 
 app_name = "meetings"
 
@@ -36,6 +36,11 @@ urlpatterns = [
     path("meetings/<int:pk>/fits/<int:contribution_id>/", cases.mark_fits, name="mark-fits"),
     path("meetings/<int:pk>/action/", cases.action, name="action"),
     path("groups/<int:pk>/traject/", traject.traject, name="traject"),
+    path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("groups/<int:pk>/report/", dashboard.report, name="report"),
+    path(
+        "groups/<int:pk>/attendance/<int:user_id>/proof/", dashboard.attendance_proof, name="attendance-proof"
+    ),
     path("groups/<int:pk>/schedule/", traject.schedule, name="schedule"),
     path("groups/<int:pk>/attendance/", traject.register, name="register"),
     path("meetings/<int:pk>/edit/", traject.meeting_edit, name="edit"),

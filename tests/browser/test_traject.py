@@ -40,7 +40,8 @@ def test_a_coordinator_sets_up_a_traject_and_members_respond(live, method):
 
     laptop = live.page(coordinator, LAPTOP)
     laptop.goto("/")
-    expect(laptop).to_have_url(re.compile(r"/groups/$"))
+    expect(laptop).to_have_url(re.compile(r"/dashboard/$"))
+    laptop.get_by_role("link", name="Groepen beheren").click()
     laptop.get_by_test_id("new-group").click()
     laptop.get_by_label("Naam", exact=True).fill("Intervisie Wijkteams")
     laptop.get_by_label("Naam van de begeleider").fill("Frits Begeleider")
@@ -68,6 +69,7 @@ def test_a_coordinator_sets_up_a_traject_and_members_respond(live, method):
     phone.get_by_test_id("group-link").click()
     second = phone.get_by_test_id("meeting").nth(1)
     second.get_by_text("Afmelden").first.click()
+    second.get_by_label("Wat voor reden?").select_option(label="te druk met werk")
     second.get_by_label("Waarom kun je niet?").fill("Teamdag van mijn afdeling")
     second.get_by_test_id("cancel-attendance").click()
     expect(phone.get_by_test_id("meeting").nth(1)).to_contain_text("Teamdag van mijn afdeling")

@@ -19,6 +19,7 @@ def todays_meeting() -> Meeting:
 
 def test_demo_prints_three_paths_and_is_idempotent(method):
     first = run_demo()
+    meetings = Meeting.objects.count()
     assert [line.split(": ")[0] for line in first] == ["facilitator", "presenter", "join"]
     assert all(line.split(": ")[1].startswith("/") for line in first)
     meeting = todays_meeting()
@@ -27,8 +28,26 @@ def test_demo_prints_three_paths_and_is_idempotent(method):
     assert run_demo() == first
     meeting.refresh_from_db()
     assert meeting.state_key == "lobby"
-    assert Meeting.objects.count() == 7
+    assert Meeting.objects.count() == meetings
+    assert meeting.group.meetings.count() == 7
     assert meeting.group.members().count() == 7
+
+
+def test_the_demo_coordinator_has_a_healthy_a_fading_and_a_drifting_group(method):
+    from groups.models import IntervisionGroup
+    from sessions.health import group_health
+
+    run_demo()
+    coordinator = get_user_model().objects.get(email="coordinator@example.org")
+    pitfalls = {
+        h.group.name: {s.pitfall for s in h.signals}
+        for h in group_health(IntervisionGroup.objects.filter(coordinators=coordinator))
+    }
+    assert pitfalls == {
+        "Intervisiegroep Zorg & Welzijn": set(),
+        "Intervisie Jeugdteam Noord": {"busy"},
+        "Intervisie Teamleiders Zuid": {"staff_meeting", "kid_gloves"},
+    }
 
 
 def test_demo_has_a_traject_with_attendance_and_accepted_agreements(method):

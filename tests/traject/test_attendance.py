@@ -35,15 +35,24 @@ def test_cancelling_needs_a_reason(member, meeting):
     )
     assert response.status_code == 400
     assert "waarom je er niet bij kunt zijn" in response.content.decode()
-    client.post(reverse("meetings:rsvp", args=[meeting.pk]), {"response": "cancelled", "reason": "Ziek"})
+    response = client.post(
+        reverse("meetings:rsvp", args=[meeting.pk]), {"response": "cancelled", "reason": "Ziek"}
+    )
+    assert response.status_code == 400 and "Kies wat voor reden het is." in response.content.decode()
+    assert "Ziek" in response.content.decode()  # what was typed stays
+    client.post(
+        reverse("meetings:rsvp", args=[meeting.pk]),
+        {"response": "cancelled", "reason_kind": "illness", "reason": "Ziek"},
+    )
     record = Attendance.objects.get(meeting=meeting, user=member)
-    assert (record.response, record.reason) == ("cancelled", "Ziek")
+    assert (record.response, record.reason_kind, record.reason) == ("cancelled", "illness", "Ziek")
 
 
 def test_the_facilitator_sees_cancellations_in_the_register(member, facilitator, meeting):
     future(meeting)
     client_for(member).post(
-        reverse("meetings:rsvp", args=[meeting.pk]), {"response": "cancelled", "reason": "Op cursus"}
+        reverse("meetings:rsvp", args=[meeting.pk]),
+        {"response": "cancelled", "reason_kind": "work", "reason": "Op cursus"},
     )
     html = client_for(facilitator).get(reverse("meetings:register", args=[meeting.group_id])).content.decode()
     assert "afgemeld" in html and "Op cursus" in html

@@ -151,8 +151,8 @@ def test_people_without_the_permission_cannot_coordinate(member, outsider):
         assert client_for(user).get(reverse("groups:create")).status_code == 403
 
 
-def test_a_coordinator_in_no_group_lands_on_their_groups(coordinator):
-    assert client_for(coordinator).get("/").url == reverse("groups:list")
+def test_a_coordinator_in_no_group_lands_on_the_overview_of_their_groups(coordinator):
+    assert client_for(coordinator).get("/").url == reverse("meetings:dashboard")
 
 
 def test_a_coordinator_sees_no_case_content_in_emails(coordinator):

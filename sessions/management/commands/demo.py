@@ -125,6 +125,39 @@ PAST_CASES = [
     },
 ]
 
+# Two more groups for the coordinator's overview: one fading, one drifting into a staff meeting.
+# Per held meeting: who was away ("-" absent without a word, otherwise the kind of reason).
+OTHER_GROUPS = [
+    {
+        "name": "Intervisie Jeugdteam Noord",
+        "facilitator": ("hans@example.org", "Hans", "de Boer"),
+        "members": [
+            ("Iris", "Kok"),
+            ("Kees", "Mol"),
+            ("Lotte", "Vos"),
+            ("Mo", "Amrani"),
+            ("Nina", "Post"),
+            ("Otto", "Rijn"),
+        ],
+        "away": [
+            {},
+            {"Kees": "work"},
+            {"Kees": "-", "Lotte": "work"},
+            {"Kees": "-", "Lotte": "work", "Mo": "illness"},
+        ],
+        "scores": {"helped": 4, "depth": 3.5, "safe": 4.5, "stayed": 4, "critical": 3.5},
+        "share_themes": False,
+    },
+    {
+        "name": "Intervisie Teamleiders Zuid",
+        "facilitator": ("ruud@example.org", "Ruud", "Smits"),
+        "members": [("Sanne", "Tol"), ("Tom", "Wit"), ("Umar", "Yilmaz"), ("Vera", "Zijl"), ("Wim", "Aalst")],
+        "away": [{}, {"Wim": "leave"}, {}],
+        "scores": {"helped": 3.6, "depth": 3.5, "safe": 4, "stayed": 2.2, "critical": 2.4},
+        "share_themes": True,
+    },
+]
+
 
 class Command(BaseCommand):
     help = "Create the demo accounts, group and today's meeting (idempotent)."
@@ -148,6 +181,10 @@ class Command(BaseCommand):
         group.coordinators.add(coordinator)
         meeting = self._traject(group, facilitator, users)
         self._agreements(group, [facilitator, *group.members()])
+        group.share_themes = True
+        group.save(update_fields=["share_themes"])
+        for spec in OTHER_GROUPS:
+            self._other_group(spec, coordinator)
 
         self.stdout.write(f"facilitator: {reverse('meetings:facilitate', args=[meeting.pk])}")
         self.stdout.write(f"presenter: {reverse('meetings:presenter', args=[meeting.pk])}")
@@ -232,6 +269,65 @@ class Command(BaseCommand):
                 take_away=data["take_aways"][index % len(data["take_aways"])] if index < 3 else "",
             )
 
+    def _other_group(self, spec: dict, coordinator) -> None:
+        """A group with only its numbers: meetings held fortnightly up to last week, two to come."""
+        group, _ = IntervisionGroup.objects.get_or_create(
+            name=spec["name"], defaults={"share_themes": spec["share_themes"]}
+        )
+        group.coordinators.add(coordinator)
+        facilitator = self._user(*spec["facilitator"])
+        Membership.objects.get_or_create(
+            group=group, user=facilitator, defaults={"role": Membership.Role.FACILITATOR}
+        )
+        members = {}
+        for first, last in spec["members"]:
+            email = f"{first.lower()}@example.org"
+            members[first] = self._user(email, first, last)
+            Membership.objects.get_or_create(group=group, user=members[first])
+        if group.meetings.exists():
+            return
+        method = Method.objects.get(key="zesfasenmodel")
+        held = len(spec["away"])
+        last_week = timezone.localdate() - timedelta(days=6)
+        for index in range(held + 2):
+            day = last_week + timedelta(weeks=2 * (index - held + 1))
+            start = timezone.make_aware(datetime.combine(day, time(14, 0)))
+            meeting = Meeting.objects.create(
+                group=group,
+                facilitator=facilitator,
+                method=method,
+                scheduled_start=start,
+                scheduled_end=start + timedelta(hours=2),
+                status=Meeting.Status.CLOSED if index < held else Meeting.Status.SCHEDULED,
+            )
+            if index >= held:
+                continue
+            away = spec["away"][index]
+            for first, person in members.items():
+                kind = away.get(first)
+                Attendance.objects.create(
+                    meeting=meeting,
+                    user=person,
+                    response=Attendance.Response.CANCELLED
+                    if kind not in (None, "-")
+                    else Attendance.Response.ATTENDING,
+                    reason_kind=kind if kind not in (None, "-") else "",
+                    reason="Afgemeld" if kind not in (None, "-") else "",
+                    present=kind is None,
+                )
+            present = [person for first, person in members.items() if first not in away]
+            for number, person in enumerate(present):
+                # The last meeting's scores are the group's pattern; earlier ones a little better.
+                lift = 0 if index == held - 1 else 0.6
+                Evaluation.objects.create(
+                    meeting=meeting,
+                    author=person,
+                    **{
+                        name: max(1, min(5, round(score + lift + (0.5 if number % 2 else -0.5))))
+                        for name, score in spec["scores"].items()
+                    },
+                )
+
     def _past_attendance(self, meeting, members, offset: int) -> None:
         """Most were there; Fatima cancelled once, Gert missed one without a word."""
         for person in members:
@@ -242,6 +338,7 @@ class Command(BaseCommand):
                 user=person,
                 defaults={
                     "response": Attendance.Response.CANCELLED if cancelled else Attendance.Response.ATTENDING,
+                    "reason_kind": Attendance.ReasonKind.ILLNESS if cancelled else "",
                     "reason": "Ziek" if cancelled else "",
                     "present": not (cancelled or absent),
                 },
