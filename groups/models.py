@@ -37,7 +37,9 @@ class IntervisionGroup(models.Model):
     share_themes = models.BooleanField(
         _("thema's delen met de coördinator"),
         default=False,
-        help_text=_("De groepsthema's (nooit de casussen) verschijnen dan op het overzicht en in het eindverslag."),
+        help_text=_(
+            "De groepsthema's (nooit de casussen) verschijnen dan op het overzicht en in het eindverslag."
+        ),
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

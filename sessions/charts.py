@@ -7,6 +7,8 @@ that says every value, for screen readers and for when a chart says too little.
 
 from dataclasses import dataclass
 
+from django.utils import formats
+
 WIDTH, HEIGHT = 320, 120
 TOP, BOTTOM, LEFT, RIGHT = 8, 20, 28, 8
 
@@ -90,7 +92,8 @@ def lines(name: str, title: str, labels: list[str], series: list[tuple[str, list
     description = "; ".join(
         f"{series_name}: "
         + ", ".join(
-            f"{label} {'–' if v is None else f'{v:.1f}'}" for label, v in zip(labels, values, strict=True)
+            f"{label} {'–' if v is None else formats.number_format(v, 1)}"
+            for label, v in zip(labels, values, strict=True)
         )
         for series_name, values in series
     )

@@ -174,11 +174,16 @@ def turn_taking(group, next_meeting: Meeting | None) -> dict:
     """Who brought a case when (owner and date, never the case), and who is next so everyone gets a turn.
 
     The suggestion: the members who brought a case least often and longest ago,
-    leaving out who cancelled the next meeting; a meeting treats one or two cases.
+    leaving out who cancelled the next meeting or already brought a case into it;
+    a meeting treats one or two cases.
     """
     members = list(group.members().order_by("first_name", "last_name"))
     chosen = list(
-        Case.objects.filter(group=group, status=Case.Status.CHOSEN, meeting__isnull=False)
+        Case.objects.filter(
+            group=group,
+            status=Case.Status.CHOSEN,
+            meeting__status__in=[Meeting.Status.LIVE, Meeting.Status.CLOSED],
+        )
         .select_related("owner", "meeting")
         .order_by("meeting__scheduled_start", "round")
     )
@@ -187,6 +192,7 @@ def turn_taking(group, next_meeting: Meeting | None) -> dict:
     away = set()
     if next_meeting is not None:
         away = set(next_meeting.attendances.filter(response="cancelled").values_list("user_id", flat=True))
+        away |= set(next_meeting.cases.exclude(status=Case.Status.DRAFT).values_list("owner_id", flat=True))
     candidates = sorted(
         (m for m in members if m.pk not in away),
         key=lambda m: (counts[m.pk], last.get(m.pk) is not None, last.get(m.pk), m.first_name),

@@ -306,6 +306,22 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
+@require_POST
+def share_themes(request: HttpRequest, pk: int) -> HttpResponse:
+    """The group's facilitator records the group's choice to share its themes with the coordinator, or not."""
+    group, roles = _get_group_for_viewer(request, pk)
+    if "facilitator" not in roles:
+        raise Http404
+    group.share_themes = request.POST.get("share") == "yes"
+    group.save(update_fields=["share_themes"])
+    if group.share_themes:
+        messages.success(request, _("De coördinator ziet nu de thema's van de groep, nooit de casussen."))
+    else:
+        messages.success(request, _("De thema's blijven binnen de groep."))
+    return redirect(reverse("meetings:traject", args=[group.pk]) + "#themes-title")
+
+
+@login_required
 @require_GET
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance per member per meeting; the group's facilitator can correct it."""

@@ -36,6 +36,7 @@ urlpatterns = [
     path("meetings/<int:pk>/fits/<int:contribution_id>/", cases.mark_fits, name="mark-fits"),
     path("meetings/<int:pk>/action/", cases.action, name="action"),
     path("groups/<int:pk>/traject/", traject.traject, name="traject"),
+    path("groups/<int:pk>/share-themes/", traject.share_themes, name="share-themes"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("groups/<int:pk>/report/", dashboard.report, name="report"),
     path(

@@ -156,8 +156,10 @@ def test_nothing_of_a_case_reaches_a_coordinator(planted, group, coordinator, me
 def test_themes_reach_the_coordinator_only_when_the_group_shares_them(planted, group, coordinator, member):
     dashboard = reverse("meetings:dashboard")
     assert CANARY_TEXT not in client_for(coordinator).get(dashboard).content.decode()
-    group.share_themes = True
-    group.save()
+    share = reverse("meetings:share-themes", args=[group.pk])
+    assert client_for(member).post(share, {"share": "yes"}).status_code == 404  # the facilitator records it
+    assert client_for(coordinator).post(share, {"share": "yes"}).status_code == 404
+    client_for(group.facilitator).post(share, {"share": "yes"})
     html = client_for(coordinator).get(dashboard).content.decode()
     assert html.count(CANARY_TEXT) == 1  # the theme, never the question or the advice
     assert CANARY_TEXT in client_for(member).get(reverse("meetings:report", args=[group.pk])).content.decode()

@@ -36,7 +36,9 @@ class Command(BaseCommand):
             known = set(SignalNotice.objects.filter(user=coordinator).values_list("key", flat=True))
             news = []
             for health in group_health(IntervisionGroup.objects.filter(coordinators=coordinator)):
-                fresh = [s for s in health.signals if s.key not in known and self._claim(coordinator, s.key, now)]
+                fresh = [
+                    s for s in health.signals if s.key not in known and self._claim(coordinator, s.key, now)
+                ]
                 if fresh:
                     news.append((health.group, fresh))
             if news:
