@@ -5,6 +5,7 @@ scales with its container (viewBox) and carries a title and a description
 that says every value, for screen readers and for when a chart says too little.
 """
 
+import math
 from dataclasses import dataclass
 
 from django.utils import formats
@@ -50,7 +51,7 @@ def bars(name: str, title: str, points: list[tuple[str, int | None]], maximum: i
         "title": title,
         "description": "; ".join(f"{label}: {'–' if value is None else value}" for label, value in points),
         "bars": drawn,
-        "labels": labels if len(points) <= 10 else labels[:: max(len(points) // 8, 1)],
+        "labels": labels[:: math.ceil(len(labels) / 8)] if labels else [],
         "grid": _grid(maximum, [0, maximum // 2, maximum]),
         "width": WIDTH,
         "height": HEIGHT,
@@ -103,7 +104,7 @@ def lines(name: str, title: str, labels: list[str], series: list[tuple[str, list
         "title": title,
         "description": description,
         "series": drawn,
-        "labels": shown if len(labels) <= 10 else shown[:: max(len(labels) // 8, 1)],
+        "labels": shown[:: math.ceil(len(shown) / 8)] if shown else [],
         "grid": _grid(maximum, range(1, maximum + 1)),
         "width": WIDTH,
         "height": HEIGHT,

@@ -4,7 +4,6 @@ Coordinators see counts, rates, scores and signals, and themes only where the
 group chose to share them: never case content.
 """
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -15,7 +14,7 @@ from groups.models import IntervisionGroup
 from .health import attendance_chart, evaluation_chart, group_health
 from .models import Attendance, Meeting
 from .rounds import group_themes
-from .traject import _get_group_for_viewer, _group_roles, traject_stage
+from .traject import get_group_for_viewer, group_roles, traject_stage
 
 
 @login_required
@@ -27,7 +26,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     cards = []
     for health in group_health(groups):
         meetings = [s.meeting for s in health.meetings]
-        health.stage = traject_stage(health.group, meetings, member_ids=health.member_ids)
+        health.stage = traject_stage(health.group, meetings, member_ids=set(health.members))
         health.attendance_chart = attendance_chart(health, f"attendance-{health.group.pk}")
         health.evaluation_chart = evaluation_chart(health, f"evaluation-{health.group.pk}")
         cards.append(health)
@@ -39,16 +38,16 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """The end-of-traject report, printable: attendance, evaluation trends and shared themes."""
-    group, roles = _get_group_for_viewer(request, pk)
+    group, roles = get_group_for_viewer(request, pk)
     (health,) = group_health([group])
     in_group = group.shares_case_content_with(request.user)
     context = {
         "group": group,
         "roles": roles,
         "health": health,
-        "stage": traject_stage(group, [s.meeting for s in health.meetings], member_ids=health.member_ids),
-        "attendance_chart": attendance_chart(health, "attendance"),
-        "evaluation_chart": evaluation_chart(health, "evaluation"),
+        "stage": traject_stage(group, [s.meeting for s in health.meetings], member_ids=set(health.members)),
+        "attendance_chart": attendance_chart(health, "report-attendance"),
+        "evaluation_chart": evaluation_chart(health, "report-evaluation"),
         # The group's own people see its themes; a coordinator only when the group shares them.
         "themes": [theme.text for theme in group_themes(group)] if in_group else health.themes,
         "first": health.meetings[0].meeting if health.meetings else None,
@@ -62,8 +61,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 def attendance_proof(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     """A member's proof of attendance: dates and presence only, never content."""
     group = get_object_or_404(IntervisionGroup, pk=pk)
-    person = get_object_or_404(get_user_model(), pk=user_id, memberships__group=group)
-    roles = _group_roles(group, request.user)
+    person = get_object_or_404(group.members(), pk=user_id)
+    roles = group_roles(group, request.user)
     if request.user.pk != person.pk and not roles & {"coordinator", "facilitator"}:
         raise Http404
     meetings = list(group.meetings.filter(status=Meeting.Status.CLOSED).order_by("scheduled_start"))

@@ -9,7 +9,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import Avg, Count, Q
+from django.db.models import Avg, Count
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -38,36 +38,47 @@ class Signal:
         return str(PITFALLS[self.pitfall])
 
 
+MIN_EVALUATIONS = 3  # fewer, and one person's scores could be read off a chart
+
+
 @dataclass
 class MeetingStats:
     meeting: Meeting
-    present: int = 0
-    expected: int = 0
+    expected: set = field(default_factory=set)  # current members who were in the group by then
+    present: set = field(default_factory=set)
     cancelled: int = 0
     evaluations: int = 0
-    scores: dict = field(default_factory=dict)  # score name -> average, for meetings with evaluations
+    scores: dict = field(default_factory=dict)  # score name -> average, from MIN_EVALUATIONS on
+
+    @property
+    def held(self) -> bool:
+        return self.meeting.status == Meeting.Status.CLOSED
+
+    @property
+    def absent(self) -> set:
+        return self.expected - self.present if self.held else set()
 
     @property
     def rate(self) -> int | None:
         """Attendance in percent of the members, once the meeting was held."""
-        if self.meeting.status != Meeting.Status.CLOSED or not self.expected:
+        if not self.held or not self.expected:
             return None
-        return round(100 * self.present / self.expected)
+        return round(100 * len(self.present) / len(self.expected))
 
 
 @dataclass
 class GroupHealth:
     group: IntervisionGroup
-    members: int
-    meetings: list  # MeetingStats, every meeting that is not cancelled, in order
+    members: dict  # member id -> name
+    meetings: list  # MeetingStats of every meeting that is not cancelled, in order
+    not_held: list  # past meetings that were cancelled or never started
     cancellations: dict  # reason kind label -> count
-    signals: list
     themes: list  # only when the group shares them
-    member_ids: set
+    signals: list = field(default_factory=list)
 
     @property
     def held(self) -> list:
-        return [s for s in self.meetings if s.meeting.status == Meeting.Status.CLOSED]
+        return [s for s in self.meetings if s.held]
 
     @property
     def next_meeting(self) -> Meeting | None:
@@ -88,40 +99,56 @@ def _date(meeting: Meeting, tz, format="j F") -> str:
     return formats.date_format(timezone.localtime(meeting.scheduled_start, tz), format)
 
 
-def signals_for(stats: list, absences: dict, people: dict, tz) -> list[Signal]:
-    """The four pitfalls, each with the rule that triggered it in plain words.
+def _streak_start(held: list, test) -> MeetingStats:
+    """The first meeting of the run at the end of `held` for which `test` holds: a signal's key,
+    so a pattern that goes on is one signal, not a new one every meeting."""
+    start = held[-1]
+    for stats in reversed(held):
+        if not test(stats):
+            break
+        start = stats
+    return start
 
-    `stats`: the held meetings in order; `absences`: meeting id -> ids of
-    people recorded absent; `people`: the group's members, id -> name.
-    """
+
+def signals_for(health: GroupHealth) -> list[Signal]:
+    """The four pitfalls, each with the rule that triggered it in plain words."""
     found = []
-    window = settings.SIGNAL_ABSENT_IN_A_ROW
-    last_two = stats[-2:]
+    held, tz = health.held, health.group.tz
     below = settings.SIGNAL_ATTENDANCE_BELOW
-    if len(last_two) == 2 and all(s.rate is not None and s.rate < below for s in last_two):
+    if len(held) >= 2 and all(s.rate is not None and s.rate < below for s in held[-2:]):
+        start = _streak_start(held, lambda s: s.rate is not None and s.rate < below)
         found.append(
             Signal(
                 "busy",
-                f"busy:rate:{last_two[-1].meeting.pk}",
+                f"busy:rate:{start.meeting.pk}",
                 _("De opkomst was bij de laatste twee bijeenkomsten lager dan %(limit)s%% (%(rates)s).")
-                % {"limit": below, "rates": _percentages(s.rate for s in last_two)},
+                % {"limit": below, "rates": _percentages(s.rate for s in held[-2:])},
             )
         )
-    recent = stats[-window:]
-    if len(recent) == window:
-        missing = set.intersection(*(absences.get(s.meeting.pk, set()) for s in recent)) & set(people)
-        for person_id in sorted(missing, key=people.get):
+    window = settings.SIGNAL_ABSENT_IN_A_ROW
+    if len(held) >= window:
+        missing = set.intersection(*(s.absent for s in held[-window:])) & set(health.members)
+        for person_id in sorted(missing, key=health.members.get):
+            start = _streak_start(held, lambda s, person_id=person_id: person_id in s.absent)
             found.append(
                 Signal(
                     "busy",
-                    f"busy:absent:{person_id}:{recent[-1].meeting.pk}",
+                    f"busy:absent:{person_id}:{start.meeting.pk}",
                     _("%(name)s was de laatste %(count)s bijeenkomsten afwezig.")
-                    % {"name": people[person_id], "count": window},
+                    % {"name": health.members[person_id], "count": window},
                 )
             )
-    evaluated = [s for s in stats if s.evaluations]
-    if evaluated:
-        last = evaluated[-1]
+    for meeting in health.not_held[-1:]:
+        if not held or meeting.scheduled_start > held[-1].meeting.scheduled_start:
+            found.append(
+                Signal(
+                    "busy",
+                    f"busy:not_held:{meeting.pk}",
+                    _("De bijeenkomst van %(date)s ging niet door.") % {"date": _date(meeting, tz)},
+                )
+            )
+    last = held[-1] if held else None
+    if last is not None and last.scores:
         limit = settings.SIGNAL_SCORE_BELOW
         rules = [
             ("yield", "helped", _("Nut voor de inbrenger")),
@@ -130,8 +157,8 @@ def signals_for(stats: list, absences: dict, people: dict, tz) -> list[Signal]:
             ("kid_gloves", "critical", _("Durven kritisch te zijn")),
         ]
         for pitfall, score, label in rules:
-            average = last.scores.get(score)
-            if average is not None and average < limit:
+            average = last.scores[score]
+            if average < limit:
                 found.append(
                     Signal(
                         pitfall,
@@ -153,56 +180,58 @@ def signals_for(stats: list, absences: dict, people: dict, tz) -> list[Signal]:
 
 def group_health(groups) -> list[GroupHealth]:
     """Health of each group, in a fixed number of queries however many groups, members and meetings."""
-    groups = list(
-        IntervisionGroup.objects.filter(pk__in=[g.pk for g in groups]).annotate(
-            member_count=Count("memberships", filter=Q(memberships__role=Membership.Role.MEMBER))
-        )
-    )
+    groups = list(IntervisionGroup.objects.filter(pk__in=[g.pk for g in groups]))
     group_ids = [g.pk for g in groups]
-    meetings = list(
+    people = defaultdict(dict)  # group id -> {member id: name}
+    joined = {}
+    for group_id, user_id, first, last, joined_at in Membership.objects.filter(
+        group_id__in=group_ids, role=Membership.Role.MEMBER
+    ).values_list("group_id", "user_id", "user__first_name", "user__last_name", "joined_at"):
+        people[group_id][user_id] = f"{first} {last}".strip()
+        joined[group_id, user_id] = joined_at
+
+    now = timezone.now()
+    stats, not_held = {}, defaultdict(list)
+    for meeting in (
         Meeting.objects.filter(group_id__in=group_ids)
-        .exclude(status=Meeting.Status.CANCELLED)
         .select_related("facilitator")
         .order_by("scheduled_start")
-    )
-    stats = {m.pk: MeetingStats(meeting=m) for m in meetings}
-    members_of = {g.pk: g.member_count for g in groups}
-    for m in meetings:
-        stats[m.pk].expected = members_of[m.group_id]
-
-    absences = defaultdict(set)
-    cancellations = defaultdict(Counter)
-    attendance = Attendance.objects.filter(meeting__group_id__in=group_ids)
-    for meeting_id, group_id, user_id, present, response, reason_kind in attendance.values_list(
-        "meeting_id", "meeting__group_id", "user_id", "present", "response", "reason_kind"
     ):
-        record = stats.get(meeting_id)
-        if record is None:
-            continue  # a cancelled meeting
-        if present:
-            record.present += 1
-        elif present is False:
-            absences[meeting_id].add(user_id)
+        never_started = meeting.status == Meeting.Status.SCHEDULED and meeting.scheduled_end < now
+        if meeting.status == Meeting.Status.CANCELLED or never_started:
+            if meeting.scheduled_start < now:
+                not_held[meeting.group_id].append(meeting)
+            if meeting.status == Meeting.Status.CANCELLED:
+                continue
+        expected = {
+            pk for pk in people[meeting.group_id] if joined[meeting.group_id, pk] <= meeting.scheduled_end
+        }
+        stats[meeting.pk] = MeetingStats(meeting=meeting, expected=expected)
+
+    cancellations = defaultdict(Counter)
+    for meeting_id, group_id, user_id, present, response, reason_kind in Attendance.objects.filter(
+        meeting_id__in=list(stats)
+    ).values_list("meeting_id", "meeting__group_id", "user_id", "present", "response", "reason_kind"):
+        record = stats[meeting_id]
+        if user_id in people[group_id]:  # a current member with a record was expected, whenever they joined
+            record.expected.add(user_id)
+            if present:
+                record.present.add(user_id)
         if response == Attendance.Response.CANCELLED:
             record.cancelled += 1
             label = Attendance.ReasonKind(reason_kind).label if reason_kind else _("zonder soort")
             cancellations[group_id][str(label)] += 1
 
-    scores = (
+    for row in (
         Evaluation.objects.filter(meeting_id__in=list(stats))
         .values("meeting_id")
         .annotate(count=Count("pk"), **{name: Avg(name) for name in Evaluation.SCORES})
-    )
-    for row in scores:
+    ):
         record = stats[row["meeting_id"]]
         record.evaluations = row["count"]
-        record.scores = {name: row[name] for name in Evaluation.SCORES}
+        if row["count"] >= MIN_EVALUATIONS:
+            record.scores = {name: row[name] for name in Evaluation.SCORES}
 
-    people = defaultdict(dict)  # group id -> {member id: name}
-    for group_id, user_id, first, last in Membership.objects.filter(
-        group_id__in=group_ids, role=Membership.Role.MEMBER
-    ).values_list("group_id", "user_id", "user__first_name", "user__last_name"):
-        people[group_id][user_id] = f"{first} {last}".strip()
     themes = defaultdict(list)
     sharing = [g.pk for g in groups if g.share_themes]
     if sharing:
@@ -213,19 +242,16 @@ def group_health(groups) -> list[GroupHealth]:
 
     result = []
     for group in groups:
-        mine = [stats[m.pk] for m in meetings if m.group_id == group.pk]
-        held = [s for s in mine if s.meeting.status == Meeting.Status.CLOSED]
-        result.append(
-            GroupHealth(
-                group=group,
-                members=group.member_count,
-                meetings=mine,
-                cancellations=dict(cancellations[group.pk].most_common()),
-                signals=signals_for(held, absences, people[group.pk], group.tz),
-                themes=themes[group.pk],
-                member_ids=set(people[group.pk]),
-            )
+        health = GroupHealth(
+            group=group,
+            members=people[group.pk],
+            meetings=[s for s in stats.values() if s.meeting.group_id == group.pk],
+            not_held=not_held[group.pk],
+            cancellations=dict(cancellations[group.pk].most_common()),
+            themes=themes[group.pk],
         )
+        health.signals = signals_for(health)
+        result.append(health)
     return result
 
 
@@ -250,7 +276,7 @@ def attendance_chart(health, name: str):
 
 
 def evaluation_chart(health, name: str):
-    evaluated = [s for s in health.held if s.evaluations]
+    evaluated = [s for s in health.held if s.scores]
     return charts.lines(
         name,
         _("Evaluatie per bijeenkomst (gemiddeld, 1–5)"),

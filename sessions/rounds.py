@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from django.db.models import Avg, Count
 
 from .models import (
+    Attendance,
     Case,
     CaseOwnerMode,
     CaseVote,
@@ -191,8 +192,10 @@ def turn_taking(group, next_meeting: Meeting | None) -> dict:
     last = {case.owner_id: case.meeting.scheduled_start for case in chosen}
     away = set()
     if next_meeting is not None:
-        away = set(next_meeting.attendances.filter(response="cancelled").values_list("user_id", flat=True))
+        cancelled = next_meeting.attendances.filter(response=Attendance.Response.CANCELLED)
+        away = set(cancelled.values_list("user_id", flat=True))
         away |= set(next_meeting.cases.exclude(status=Case.Status.DRAFT).values_list("owner_id", flat=True))
+        away.add(next_meeting.facilitator_id)  # who facilitates brings no case
     candidates = sorted(
         (m for m in members if m.pk not in away),
         key=lambda m: (counts[m.pk], last.get(m.pk) is not None, last.get(m.pk), m.first_name),

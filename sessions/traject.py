@@ -26,7 +26,7 @@ from .rounds import group_themes, turn_taking
 from .schedule import plan, to_utc
 
 
-def _group_roles(group: IntervisionGroup, user) -> set[str]:
+def group_roles(group: IntervisionGroup, user) -> set[str]:
     """What the person is to the group: "coordinator", "facilitator", "member" (one or more)."""
     roles = set()
     if not user.is_authenticated:
@@ -39,9 +39,9 @@ def _group_roles(group: IntervisionGroup, user) -> set[str]:
     return roles
 
 
-def _get_group_for_viewer(request: HttpRequest, pk: int) -> tuple[IntervisionGroup, set[str]]:
+def get_group_for_viewer(request: HttpRequest, pk: int) -> tuple[IntervisionGroup, set[str]]:
     group = get_object_or_404(IntervisionGroup, pk=pk)
-    roles = _group_roles(group, request.user)
+    roles = group_roles(group, request.user)
     if not roles:
         raise Http404
     return group, roles
@@ -50,7 +50,7 @@ def _get_group_for_viewer(request: HttpRequest, pk: int) -> tuple[IntervisionGro
 def _get_meeting_for_planner(request: HttpRequest, pk: int) -> Meeting:
     """A meeting its group's coordinator or facilitator may move or cancel."""
     meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
-    if not _group_roles(meeting.group, request.user) & {"coordinator", "facilitator"}:
+    if not group_roles(meeting.group, request.user) & {"coordinator", "facilitator"}:
         raise Http404
     return meeting
 
@@ -101,15 +101,17 @@ def traject_stage(group: IntervisionGroup, meetings: list[Meeting], member_ids=N
 @require_GET
 def traject(request: HttpRequest, pk: int) -> HttpResponse:
     """The group's page: its meetings with attendance, and for the coordinator its people."""
-    group, roles = _get_group_for_viewer(request, pk)
+    group, roles = get_group_for_viewer(request, pk)
     meetings = list(group.meetings.select_related("facilitator").order_by("scheduled_start"))
     answers = {a.meeting_id: a for a in Attendance.objects.filter(meeting__group=group, user=request.user)}
     for meeting in meetings:
         meeting.my_answer = answers.get(meeting.pk)
+    (health,) = group_health([group])
     context = {
         "group": group,
         "roles": roles,
-        "stage": traject_stage(group, meetings),
+        "stage": traject_stage(group, meetings, member_ids=set(health.members)),
+        "attendance_chart": attendance_chart(health, "attendance"),
         "upcoming": [m for m in meetings if m.is_upcoming],
         "past": [m for m in meetings if not m.is_upcoming],
         "feed": CalendarFeed.objects.get_or_create(user=request.user)[0],
@@ -122,8 +124,6 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
     if roles & {"member", "facilitator"}:
         context["turns"] = turn_taking(group, context["upcoming"][0] if context["upcoming"] else None)
         context["facilitated"] = [(m, m.facilitator) for m in meetings if m.status == Meeting.Status.CLOSED]
-    (health,) = group_health([group])
-    context["attendance_chart"] = attendance_chart(health, "attendance")
     if "coordinator" in roles:
         pending = {i.email.lower(): i for i in group.invitations.filter(accepted_at__isnull=True)}
         memberships = group.memberships.select_related("user").order_by("role", "user__first_name")
@@ -134,7 +134,7 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def schedule(request: HttpRequest, pk: int) -> HttpResponse:
     """Generate the meetings of a traject: preview first, then save."""
-    group, roles = _get_group_for_viewer(request, pk)
+    group, roles = get_group_for_viewer(request, pk)
     if "coordinator" not in roles:
         raise Http404
     facilitator = group.facilitator
@@ -280,7 +280,7 @@ def feed_reset(request: HttpRequest) -> HttpResponse:
 def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
     """A member says "I'll be there", or cancels with a reason."""
     meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
-    if "member" not in _group_roles(meeting.group, request.user):
+    if "member" not in group_roles(meeting.group, request.user):
         raise Http404
     form = RsvpForm(request.POST)
     if not meeting.is_upcoming:
@@ -309,7 +309,7 @@ def rsvp(request: HttpRequest, pk: int) -> HttpResponse:
 @require_POST
 def share_themes(request: HttpRequest, pk: int) -> HttpResponse:
     """The group's facilitator records the group's choice to share its themes with the coordinator, or not."""
-    group, roles = _get_group_for_viewer(request, pk)
+    group, roles = get_group_for_viewer(request, pk)
     if "facilitator" not in roles:
         raise Http404
     group.share_themes = request.POST.get("share") == "yes"
@@ -325,7 +325,7 @@ def share_themes(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def register(request: HttpRequest, pk: int) -> HttpResponse:
     """Attendance per member per meeting; the group's facilitator can correct it."""
-    group, roles = _get_group_for_viewer(request, pk)
+    group, roles = get_group_for_viewer(request, pk)
     members = list(group.members().order_by("first_name", "last_name"))
     meetings = list(group.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("scheduled_start"))
     records = {(a.meeting_id, a.user_id): a for a in Attendance.objects.filter(meeting__group=group)}
@@ -350,7 +350,7 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
 def set_presence(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     """The facilitator corrects whether a member was there."""
     meeting = get_object_or_404(Meeting.objects.select_related("group"), pk=pk)
-    roles = _group_roles(meeting.group, request.user)
+    roles = group_roles(meeting.group, request.user)
     if "facilitator" not in roles and not (roles and meeting.facilitator_id == request.user.pk):
         raise Http404
     if meeting.status not in (Meeting.Status.LIVE, Meeting.Status.CLOSED):

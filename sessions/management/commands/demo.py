@@ -167,7 +167,10 @@ class Command(BaseCommand):
         users = {email: self._user(email, first, last) for email, first, last in PEOPLE}
         group, _ = IntervisionGroup.objects.get_or_create(
             name=GROUP_NAME,
-            defaults={"description": "Een demogroep van zeven professionals uit zorg en welzijn."},
+            defaults={
+                "description": "Een demogroep van zeven professionals uit zorg en welzijn.",
+                "share_themes": True,
+            },
         )
         facilitator = users["begeleider@example.org"]
         Membership.objects.get_or_create(
@@ -181,8 +184,6 @@ class Command(BaseCommand):
         group.coordinators.add(coordinator)
         meeting = self._traject(group, facilitator, users)
         self._agreements(group, [facilitator, *group.members()])
-        group.share_themes = True
-        group.save(update_fields=["share_themes"])
         for spec in OTHER_GROUPS:
             self._other_group(spec, coordinator)
 
@@ -313,7 +314,8 @@ class Command(BaseCommand):
                     else Attendance.Response.ATTENDING,
                     reason_kind=kind if kind not in (None, "-") else "",
                     reason="Afgemeld" if kind not in (None, "-") else "",
-                    present=kind is None,
+                    # The app records who was there; the facilitator marked the no-show.
+                    present=True if kind is None else (False if kind == "-" else None),
                 )
             present = [person for first, person in members.items() if first not in away]
             for number, person in enumerate(present):
@@ -340,7 +342,7 @@ class Command(BaseCommand):
                     "response": Attendance.Response.CANCELLED if cancelled else Attendance.Response.ATTENDING,
                     "reason_kind": Attendance.ReasonKind.ILLNESS if cancelled else "",
                     "reason": "Ziek" if cancelled else "",
-                    "present": not (cancelled or absent),
+                    "present": None if cancelled else not absent,
                 },
             )
 
