@@ -169,6 +169,11 @@ def test_nothing_of_a_case_reaches_a_coordinator(planted, group, coordinator, me
         reverse("meetings:register", args=[group.pk]),
         reverse("meetings:attendance-proof", args=[group.pk, members[0].pk]),
         reverse("groups:list"),
+        reverse("groups:edit", args=[group.pk]),
+        reverse("meetings:schedule", args=[group.pk]),
+        reverse("meetings:ics", args=[planted.meeting_id]),
+        reverse("meetings:facilitate", args=[planted.meeting_id]),
+        reverse("meetings:participant", args=[planted.meeting_id]),
     ]
     for url in pages:
         html = client.get(url).content.decode()
