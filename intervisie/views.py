@@ -1,11 +1,20 @@
+import asyncio
+import logging
+
+from asgiref.sync import async_to_sync
+from channels.layers import get_channel_layer
 from django.contrib.auth.decorators import login_required
+from django.db import connection
 from django.db.models import Q
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
 from groups.models import IntervisionGroup
 from sessions.models import Meeting
+
+logger = logging.getLogger(__name__)
 
 
 @login_required
@@ -27,3 +36,41 @@ def home(request: HttpRequest) -> HttpResponse:
     )
     groups = IntervisionGroup.objects.filter(memberships__user=request.user).distinct()
     return render(request, "home.html", {"meetings": meetings, "groups": groups})
+
+
+HEALTH_TIMEOUT = 2  # seconds
+
+
+async def _channel_layer_round_trip() -> None:
+    layer = get_channel_layer()
+    channel = await layer.new_channel("healthz.")
+    await layer.send(channel, {"type": "healthz"})
+    await asyncio.wait_for(layer.receive(channel), HEALTH_TIMEOUT)
+
+
+@require_GET
+def healthz(request: HttpRequest) -> JsonResponse:
+    """For a load balancer: 200 when the database and the channel layer answer, else 503.
+
+    Says which of the two failed, never why: the details go to the log.
+    """
+    checks = {}
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+        checks["database"] = "ok"
+    except Exception:  # noqa: BLE001 -- any failure means "not healthy"
+        logger.exception("health check: database")
+        checks["database"] = "unavailable"
+    try:
+        async_to_sync(_channel_layer_round_trip)()
+        checks["channel_layer"] = "ok"
+    except Exception:  # noqa: BLE001
+        logger.exception("health check: channel layer")
+        checks["channel_layer"] = "unavailable"
+    healthy = all(value == "ok" for value in checks.values())
+    response = JsonResponse(
+        {"status": "ok" if healthy else "unavailable", **checks}, status=200 if healthy else 503
+    )
+    response["Cache-Control"] = "no-store"
+    return response

@@ -1,0 +1,292 @@
+"""Every route as every kind of visitor: the expected answer, and no case content where it does not belong.
+
+The routes come from the URL configuration, so a new view without an entry in
+ROUTES fails `test_every_route_is_in_the_matrix`. Each request runs in a
+savepoint that is rolled back, so one persona's POST does not change the
+world for the next.
+"""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.db import transaction
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from groups.agreements import propose_agreements
+from groups.models import AgreementAcceptance, IntervisionGroup, Invitation, Membership
+from sessions.access import DEVICE_SESSION_KEY
+from sessions.models import CalendarFeed, Case, Contribution, JoinRequest, Meeting
+from tests.conftest import make_user
+
+CANARY = "Kanarie-9931"
+
+PERSONAS = [
+    "anonymous",
+    "outsider",
+    "other_member",
+    "coordinator",
+    "pending",
+    "waiting_device",
+    "admitted_device",
+    "member",
+    "case_owner",
+    "facilitator",
+]
+# Who may see case content (the rest must never get the canary).
+SEES_CASE = {"member", "case_owner", "facilitator", "admitted_device"}
+
+EVERYBODY = set(PERSONAS)
+ACCOUNTS = EVERYBODY - {"anonymous", "waiting_device", "admitted_device"}
+MEMBERS = {"member", "case_owner", "pending"}
+IN_GROUP = MEMBERS | {"facilitator"}
+ON_THE_PHONE = {"member", "case_owner", "pending", "admitted_device"}
+
+# route name: (method, URL arguments by name, personas that get through).
+# URL arguments name objects of the world below.
+ROUTES = {
+    "home": ("get", {}, ACCOUNTS),
+    "healthz": ("get", {}, EVERYBODY),
+    "meetings:join-by-code": ("get", {}, EVERYBODY),
+    "meetings:join": ("get", {"code": "join_code"}, EVERYBODY - {"outsider", "other_member", "coordinator"}),
+    "meetings:join-wait": ("get", {"code": "join_code"}, EVERYBODY),
+    "meetings:participant": ("get", {"pk": "meeting"}, ON_THE_PHONE | {"facilitator"}),
+    "meetings:facilitate": ("get", {"pk": "meeting"}, {"facilitator"}),
+    "meetings:presenter": ("get", {"pk": "meeting"}, {"facilitator"}),
+    "meetings:command": ("post", {"pk": "meeting", "name": "pause"}, {"facilitator"}),
+    "meetings:decide-join": ("post", {"pk": "meeting", "request_id": "waiting_request"}, {"facilitator"}),
+    "meetings:contribute": ("post", {"pk": "meeting"}, ON_THE_PHONE | {"facilitator"}),
+    "meetings:coach": ("post", {"pk": "meeting"}, ON_THE_PHONE | {"facilitator"}),
+    "meetings:mark-asked": (
+        "post",
+        {"pk": "meeting", "contribution_id": "question"},
+        {"facilitator", "case_owner"},
+    ),
+    "meetings:reveal": ("post", {"pk": "meeting"}, {"facilitator"}),
+    "meetings:vote": (
+        "post",
+        {"pk": "meeting", "case_id": "case"},
+        {"member", "case_owner", "admitted_device"},
+    ),
+    "meetings:evaluate": ("post", {"pk": "meeting"}, {"member", "case_owner", "admitted_device"}),
+    "meetings:summary": ("get", {"pk": "meeting"}, {"member", "case_owner", "facilitator"}),
+    "meetings:follow-up": ("post", {"pk": "meeting", "case_id": "case"}, set()),  # no look-back here
+    "meetings:methods": ("get", {}, {"facilitator"}),
+    "meetings:method-copy": ("post", {"method_id": "builtin_method"}, {"facilitator"}),
+    "meetings:method-edit": ("get", {"method_id": "own_method"}, {"facilitator"}),
+    "meetings:cases": ("get", {"pk": "group"}, MEMBERS),
+    "meetings:case-edit": ("get", {"case_id": "case"}, {"case_owner"}),
+    "meetings:case-bring": ("post", {"case_id": "case"}, {"case_owner"}),
+    "meetings:choose-case": ("post", {"pk": "meeting", "case_id": "case"}, {"facilitator"}),
+    "meetings:reformulate": ("post", {"pk": "meeting"}, {"case_owner"}),
+    "meetings:mark-fits": ("post", {"pk": "meeting", "contribution_id": "advice"}, {"case_owner"}),
+    "meetings:action": ("post", {"pk": "meeting"}, {"case_owner"}),
+    "meetings:traject": ("get", {"pk": "group"}, IN_GROUP | {"coordinator"}),
+    "meetings:share-themes": ("post", {"pk": "group"}, {"facilitator"}),
+    "meetings:dashboard": ("get", {}, {"coordinator"}),
+    "meetings:report": ("get", {"pk": "group"}, IN_GROUP | {"coordinator"}),
+    "meetings:attendance-proof": (
+        "get",
+        {"pk": "group", "user_id": "member_user"},
+        {"member", "coordinator", "facilitator"},
+    ),
+    "meetings:schedule": ("get", {"pk": "group"}, {"coordinator"}),
+    "meetings:register": ("get", {"pk": "group"}, IN_GROUP | {"coordinator"}),
+    "meetings:edit": ("get", {"pk": "meeting"}, {"coordinator", "facilitator"}),
+    "meetings:rsvp": ("post", {"pk": "meeting"}, MEMBERS),
+    "meetings:set-presence": ("post", {"pk": "meeting", "user_id": "member_user"}, {"facilitator"}),
+    "meetings:ics": ("get", {"pk": "meeting"}, IN_GROUP | {"coordinator"}),
+    "meetings:feed": ("get", {"token": "feed_token"}, EVERYBODY),  # the secret token is the key
+    "meetings:feed-reset": ("post", {}, ACCOUNTS),
+    "groups:list": ("get", {}, {"coordinator"}),
+    "groups:create": ("get", {}, {"coordinator"}),
+    "groups:edit": ("get", {"pk": "group"}, {"coordinator"}),
+    "groups:resend-invitation": ("post", {"pk": "group", "invitation_id": "invitation"}, {"coordinator"}),
+    "groups:accept-invitation": ("get", {"token": "invitation_token"}, EVERYBODY),  # the token is the key
+    "groups:agreements": ("get", {"pk": "group"}, IN_GROUP),
+    "groups:accept-agreements": ("post", {"pk": "group"}, MEMBERS),
+    "groups:edit-agreements": ("get", {"pk": "group"}, {"facilitator"}),
+}
+# Django's own views: login, logout, password change and reset, language, admin (staff only).
+DJANGO_OWN = {
+    "login",
+    "logout",
+    "password_change",
+    "password_change_done",
+    "password_reset",
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
+    "set_language",
+}
+
+
+def route_names(resolver=None, namespace=None) -> set[str]:
+    names = set()
+    for pattern in (resolver or get_resolver()).url_patterns:
+        if isinstance(pattern, URLResolver):
+            if pattern.namespace != "admin":
+                names |= route_names(pattern, pattern.namespace or namespace)
+        elif isinstance(pattern, URLPattern):
+            names.add(f"{namespace}:{pattern.name}" if namespace else pattern.name)
+    return names
+
+
+def test_every_route_is_in_the_matrix():
+    assert route_names() - DJANGO_OWN == set(ROUTES), "add the new route to ROUTES with who may use it"
+
+
+@pytest.fixture
+def world(db, method):
+    """One group with a live meeting in the analysis phase, and a person for every persona."""
+    group = IntervisionGroup.objects.create(name="Matrixgroep")
+    people = {
+        name: make_user(f"{name}@example.org", name.title())
+        for name in [
+            "facilitator",
+            "member",
+            "case_owner",
+            "pending",
+            "device",
+            "waiter",
+            "outsider",
+            "other",
+        ]
+    }
+    Membership.objects.create(group=group, user=people["facilitator"], role=Membership.Role.FACILITATOR)
+    for name in ["member", "case_owner", "pending", "device", "waiter"]:
+        Membership.objects.create(group=group, user=people[name])
+    other_group = IntervisionGroup.objects.create(name="Andere groep")
+    Membership.objects.create(group=other_group, user=people["other"])
+    coordinator = make_user("coordinator@example.org", "Corinne")
+    coordinator.user_permissions.add(Permission.objects.get(codename="coordinate"))
+    group.coordinators.add(coordinator)
+    people["coordinator"] = coordinator
+    propose_agreements(group)
+    group.refresh_from_db()
+    for name in ["member", "case_owner", "device", "facilitator"]:
+        AgreementAcceptance.objects.create(group=group, user=people[name], version=group.agreements_version)
+
+    start = timezone.now() - timedelta(minutes=30)
+    meeting = Meeting.objects.create(
+        group=group,
+        facilitator=people["facilitator"],
+        method=method,
+        scheduled_start=start,
+        scheduled_end=start + timedelta(hours=2),
+    )
+    case = Case.objects.create(
+        group=group,
+        owner=people["case_owner"],
+        meeting=meeting,
+        status="brought",
+        title=CANARY,
+        situation=CANARY,
+        question=CANARY,
+    )
+    meeting.start(meeting.version)
+    meeting.choose_case(case, meeting.version)
+    meeting.advance(meeting.version)
+    question = Contribution.objects.create(
+        meeting=meeting,
+        phase="analyse",
+        kind="question",
+        author=people["member"],
+        text=CANARY,
+        revealed_at=timezone.now(),
+    )
+    advice = Contribution.objects.create(
+        meeting=meeting,
+        phase="advies",
+        kind="advice",
+        author=people["member"],
+        text=CANARY,
+        revealed_at=timezone.now(),
+    )
+    waiting = JoinRequest.objects.create(meeting=meeting, user=people["waiter"])
+    admitted = JoinRequest.objects.create(meeting=meeting, user=people["device"], status="admitted")
+    invited = make_user("new@example.org", "Nieuw")
+    invited.set_unusable_password()
+    invited.save()
+    Membership.objects.create(group=group, user=invited)
+    invitation = Invitation.objects.create(group=group, email="new@example.org", name="Nieuw")
+    objects = {
+        "meeting": meeting.pk,
+        "join_code": meeting.join_code,
+        "group": group.pk,
+        "case": case.pk,
+        "question": question.pk,
+        "advice": advice.pk,
+        "waiting_request": waiting.pk,
+        "builtin_method": method.pk,
+        "own_method": method.copy_for(people["facilitator"]).pk,
+        "member_user": people["member"].pk,
+        "feed_token": CalendarFeed.objects.create(user=people["member"]).token,
+        "invitation": invitation.pk,
+        "invitation_token": invitation.token,
+        "name": "pause",
+    }
+
+    def device_client(join_request) -> Client:
+        client = Client()
+        session = client.session
+        session[DEVICE_SESSION_KEY] = {str(meeting.pk): join_request.pk}
+        session.save()
+        client.cookies["sessionid"] = session.session_key
+        return client
+
+    clients = {
+        "anonymous": Client(),
+        "waiting_device": device_client(waiting),
+        "admitted_device": device_client(admitted),
+    }
+    for persona, user in [
+        ("outsider", people["outsider"]),
+        ("other_member", people["other"]),
+        ("coordinator", coordinator),
+        ("pending", people["pending"]),
+        ("member", people["member"]),
+        ("case_owner", people["case_owner"]),
+        ("facilitator", people["facilitator"]),
+    ]:
+        client = Client()
+        client.force_login(user)
+        clients[persona] = client
+    return clients, objects
+
+
+def request(client: Client, method: str, url: str):
+    """One request whose writes are rolled back afterwards."""
+    with transaction.atomic():
+        response = getattr(client, method)(url, {"version": "0", "text": "x", "kind": "question"})
+        transaction.set_rollback(True)
+    return response
+
+
+def test_every_route_as_every_persona(world):
+    clients, objects = world
+    problems, checked = [], 0
+    for name, (method, arguments, allowed) in sorted(ROUTES.items()):
+        url = reverse(
+            name,
+            kwargs={key: objects[value] if value in objects else value for key, value in arguments.items()},
+        )
+        for persona in PERSONAS:
+            response = request(clients[persona], method, url)
+            checked += 1
+            body = response.content.decode(errors="replace") if not response.streaming else ""
+            status = response.status_code
+            to_login = status == 302 and "/accounts/login/" in response.get("Location", "")
+            got_through = status < 500 and status not in (403, 404) and not to_login
+            if status >= 500:
+                problems.append(f"{name} as {persona}: {status}")
+            elif persona in allowed and not got_through:
+                problems.append(f"{name} as {persona}: refused ({status}) but should get through")
+            elif persona not in allowed and got_through and status != 302:
+                problems.append(f"{name} as {persona}: got through ({status}) but should be refused")
+            if CANARY in body and persona not in SEES_CASE:
+                problems.append(f"{name} as {persona}: case content leaked")
+    assert checked == len(ROUTES) * len(PERSONAS)
+    assert problems == [], "\n".join(problems)
