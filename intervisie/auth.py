@@ -8,8 +8,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.backends import ModelBackend
 from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.views import PasswordResetView
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
+
+from .limits import address, over_limit
 
 
 class EmailBackend(ModelBackend):
@@ -67,3 +70,17 @@ class EmailAuthenticationForm(AuthenticationForm):
                 cache.add(key, 0, settings.LOGIN_FAILURE_WINDOW)
                 cache.incr(key)
             raise
+
+
+class LimitedPasswordResetView(PasswordResetView):
+    """Password reset requests, limited per address and per email address (no mail bombing)."""
+
+    def form_valid(self, form):
+        limit, window = settings.PASSWORD_RESET_LIMIT
+        email = form.cleaned_data["email"].strip().lower()
+        if over_limit(f"reset:{address(self.request)}", limit, window) or over_limit(
+            f"reset:{email}", limit, window
+        ):
+            form.add_error(None, _("Er zijn te veel aanvragen gedaan. Probeer het over een uur opnieuw."))
+            return self.form_invalid(form)
+        return super().form_valid(form)

@@ -154,6 +154,11 @@ LOGOUT_REDIRECT_URL = "login"
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = envint("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 100)
 LOGIN_FAILURE_WINDOW = 15 * 60
+# Other abuse limits (intervisie/limits.py): (how many, within seconds).
+PASSWORD_RESET_LIMIT = (5, 3600)  # per address, and per email address
+JOIN_REQUEST_LIMIT = (30, 600)  # per address per meeting: a whole group on one Wi-Fi stays far below
+ADMISSION_LIMIT = (60, 60)  # the facilitator's admit/refuse clicks per meeting
+CONTRIBUTION_LIMIT = (12, 60)  # per person per meeting
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:

@@ -7,12 +7,15 @@ and only members who accepted the group's agreements write case content.
 
 from functools import wraps
 
+from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+
+from intervisie.limits import over_limit
 
 from . import broadcast, coach
 from .access import Viewer, sees_case_content
@@ -49,6 +52,10 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     kind = request.POST.get("kind", "")
     text = request.POST.get("text", "")
     problem = refusal(meeting, viewer, kind, text)
+    if not problem and over_limit(
+        f"contribute:{meeting.pk}:{viewer.person.pk}", *settings.CONTRIBUTION_LIMIT
+    ):
+        problem = _("Je stuurt veel achter elkaar. Wacht een minuut; je tekst blijft staan.")
     if not problem:
         verdict = coach.judge(text) if kind == ContributionKind.QUESTION else None
         now = timezone.now()
@@ -71,7 +78,7 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
         return HttpResponse(problem, status=400)
     context = form_context(meeting, kind, sent=not problem, problem=problem, text=text if problem else "")
     html = render_to_string("sessions/participant.html#contribute_form", context, request)
-    return HttpResponse(html, status=400 if problem else 200)
+    return HttpResponse(html, status=400 if problem else 200)  # htmx swaps 400: the text stays
 
 
 @require_POST

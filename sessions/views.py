@@ -15,6 +15,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from intervisie.limits import address, over_limit
+
 from . import broadcast
 from .access import DEVICE_SESSION_KEY, Viewer, sees_case_content, variant_for, viewer_for
 from .models import CommandNotAllowed, JoinRequest, Meeting, Method, StaleVersion
@@ -203,6 +205,8 @@ def decide_join(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
         status__in=[JoinRequest.Status.WAITING, JoinRequest.Status.ADMITTED],
     )
     admit = request.POST.get("decision") == "admit"
+    if over_limit(f"admit:{meeting.pk}", *settings.ADMISSION_LIMIT):
+        return HttpResponse(_("Even rustig aan: probeer het over een minuut opnieuw."), status=429)
     if not (admit and join_request.status == JoinRequest.Status.ADMITTED):
         join_request.decide(admit=admit)
     if not request.htmx:
@@ -262,6 +266,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         )
         if chosen is None:
             error = _("Kies je naam uit de lijst.")
+        elif over_limit(f"join:{meeting.pk}:{address(request)}", *settings.JOIN_REQUEST_LIMIT):
+            error = _("Er zijn vanaf dit netwerk te veel aanmeldingen gedaan. Vraag de begeleider om hulp.")
         else:
             join_request = JoinRequest.objects.create(meeting=meeting, user=chosen)
             devices = request.session.get(DEVICE_SESSION_KEY, {})

@@ -32,6 +32,14 @@ def fast_passwords(request, settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.fixture(autouse=True)
+def fresh_limit_counters():
+    """Abuse-limit counters live in the cache; every test starts with none."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def method(db) -> Method:
     """The zesfasenmodel (and the library); recreated after a transactional test flushed the tables."""
