@@ -12,6 +12,8 @@ from django.utils import timezone
 from groups.models import IntervisionGroup, Membership
 from sessions.models import Meeting, Method
 
+pytest_plugins = ["tests.personas"]  # the `world` of every persona
+
 zesfasenmodel_migration = importlib.import_module("sessions.migrations.0002_zesfasenmodel")
 zesfasenmodel_rules = importlib.import_module("sessions.migrations.0006_zesfasenmodel_rules")
 methods_library = importlib.import_module("sessions.migrations.0010_methods_library")

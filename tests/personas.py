@@ -1,0 +1,135 @@
+"""A group with a live meeting and a person (or phone) for every persona, for the matrix tests."""
+
+from datetime import timedelta
+
+import pytest
+from django.contrib.auth.models import Permission
+from django.test import Client
+from django.utils import timezone
+
+from groups.agreements import propose_agreements
+from groups.models import AgreementAcceptance, IntervisionGroup, Invitation, Membership
+from sessions.access import DEVICE_SESSION_KEY
+from sessions.models import CalendarFeed, Case, Contribution, JoinRequest, Meeting
+from tests.conftest import make_user
+
+CANARY = "Kanarie-9931"
+
+
+@pytest.fixture
+def world(db, method):
+    """One group with a live meeting in the analysis phase, and a person for every persona."""
+    group = IntervisionGroup.objects.create(name="Matrixgroep")
+    people = {
+        name: make_user(f"{name}@example.org", name.title())
+        for name in [
+            "facilitator",
+            "member",
+            "case_owner",
+            "pending",
+            "device",
+            "waiter",
+            "outsider",
+            "other",
+        ]
+    }
+    Membership.objects.create(group=group, user=people["facilitator"], role=Membership.Role.FACILITATOR)
+    for name in ["member", "case_owner", "pending", "device", "waiter"]:
+        Membership.objects.create(group=group, user=people[name])
+    other_group = IntervisionGroup.objects.create(name="Andere groep")
+    Membership.objects.create(group=other_group, user=people["other"])
+    coordinator = make_user("coordinator@example.org", "Corinne")
+    coordinator.user_permissions.add(Permission.objects.get(codename="coordinate"))
+    group.coordinators.add(coordinator)
+    people["coordinator"] = coordinator
+    propose_agreements(group)
+    group.refresh_from_db()
+    for name in ["member", "case_owner", "device", "facilitator"]:
+        AgreementAcceptance.objects.create(group=group, user=people[name], version=group.agreements_version)
+
+    start = timezone.now() - timedelta(minutes=30)
+    meeting = Meeting.objects.create(
+        group=group,
+        facilitator=people["facilitator"],
+        method=method,
+        scheduled_start=start,
+        scheduled_end=start + timedelta(hours=2),
+    )
+    case = Case.objects.create(
+        group=group,
+        owner=people["case_owner"],
+        meeting=meeting,
+        status="brought",
+        title=CANARY,
+        situation=CANARY,
+        question=CANARY,
+    )
+    meeting.start(meeting.version)
+    meeting.choose_case(case, meeting.version)
+    meeting.advance(meeting.version)
+    question = Contribution.objects.create(
+        meeting=meeting,
+        phase="analyse",
+        kind="question",
+        author=people["member"],
+        text=CANARY,
+        revealed_at=timezone.now(),
+    )
+    advice = Contribution.objects.create(
+        meeting=meeting,
+        phase="advies",
+        kind="advice",
+        author=people["member"],
+        text=CANARY,
+        revealed_at=timezone.now(),
+    )
+    waiting = JoinRequest.objects.create(meeting=meeting, user=people["waiter"])
+    admitted = JoinRequest.objects.create(meeting=meeting, user=people["device"], status="admitted")
+    invited = make_user("new@example.org", "Nieuw")
+    invited.set_unusable_password()
+    invited.save()
+    Membership.objects.create(group=group, user=invited)
+    invitation = Invitation.objects.create(group=group, email="new@example.org", name="Nieuw")
+    objects = {
+        "meeting": meeting.pk,
+        "join_code": meeting.join_code,
+        "group": group.pk,
+        "case": case.pk,
+        "question": question.pk,
+        "advice": advice.pk,
+        "waiting_request": waiting.pk,
+        "builtin_method": method.pk,
+        "own_method": method.copy_for(people["facilitator"]).pk,
+        "member_user": people["member"].pk,
+        "feed_token": CalendarFeed.objects.create(user=people["member"]).token,
+        "invitation": invitation.pk,
+        "invitation_token": invitation.token,
+        "name": "pause",
+    }
+
+    def device_client(join_request) -> Client:
+        client = Client()
+        session = client.session
+        session[DEVICE_SESSION_KEY] = {str(meeting.pk): join_request.pk}
+        session.save()
+        client.cookies["sessionid"] = session.session_key
+        return client
+
+    clients = {
+        "anonymous": Client(),
+        "waiting_device": device_client(waiting),
+        "admitted_device": device_client(admitted),
+    }
+    for persona, user in [
+        ("outsider", people["outsider"]),
+        ("other_member", people["other"]),
+        ("coordinator", coordinator),
+        ("pending", people["pending"]),
+        ("member", people["member"]),
+        ("case_owner", people["case_owner"]),
+        ("facilitator", people["facilitator"]),
+    ]:
+        client = Client()
+        client.force_login(user)
+        clients[persona] = client
+    return clients, objects
