@@ -41,6 +41,8 @@ class IntervisionGroup(models.Model):
             "De groepsthema's (nooit de casussen) verschijnen dan op het overzicht en in het eindverslag."
         ),
     )
+    # Set by `erase_expired_case_content`, RETENTION_DAYS after the traject's last meeting.
+    case_content_erased_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -190,6 +190,9 @@ else:
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "intervisie@localhost")
 REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
 
+# Case content is erased this many days after a traject's last meeting.
+RETENTION_DAYS = envint("RETENTION_DAYS", 30)
+
 # Pitfall signals on the coordinator's dashboard (sessions/health.py).
 SIGNAL_ATTENDANCE_BELOW = envint("SIGNAL_ATTENDANCE_BELOW", 75)  # percent, two meetings in a row
 SIGNAL_ABSENT_IN_A_ROW = envint("SIGNAL_ABSENT_IN_A_ROW", 2)  # meetings one member missed in a row

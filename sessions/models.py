@@ -735,7 +735,10 @@ class Contribution(models.Model):
     round = models.PositiveSmallIntegerField(default=1)
     phase = models.SlugField()
     kind = models.CharField(max_length=12, choices=ContributionKind.choices)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    # Empty once the author deleted their account: the group keeps the contribution, anonymised.
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     text = models.TextField(max_length=MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     asked_at = models.DateTimeField(null=True, blank=True)  # questions: put to the case owner
@@ -750,6 +753,10 @@ class Contribution(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.meeting} ({self.phase})"  # never the text
+
+    @property
+    def author_name(self) -> str:
+        return self.author.first_name if self.author else _("een oud-deelnemer")
 
 
 class Case(models.Model):
@@ -828,7 +835,9 @@ class Evaluation(models.Model):
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="evaluations")
     round = models.PositiveSmallIntegerField(default=1)
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     helped = models.PositiveSmallIntegerField(SCORES["helped"])
     depth = models.PositiveSmallIntegerField(SCORES["depth"])
     safe = models.PositiveSmallIntegerField(SCORES["safe"])

@@ -37,6 +37,8 @@ ON_THE_PHONE = {"member", "case_owner", "pending", "admitted_device"}
 # URL arguments name objects of the world below.
 ROUTES = {
     "home": ("get", {}, ACCOUNTS),
+    "my-data": ("get", {}, ACCOUNTS),
+    "delete-account": ("get", {}, ACCOUNTS),
     "healthz": ("get", {}, EVERYBODY),
     "meetings:join-by-code": ("get", {}, EVERYBODY),
     "meetings:join": ("get", {"code": "join_code"}, EVERYBODY - {"outsider", "other_member", "coordinator"}),

@@ -1,0 +1,129 @@
+"""A person's own data (AVG/GDPR): download it as JSON, or delete the account.
+
+Deleting keeps what the person wrote for their group, anonymised (no author),
+and deletes their own cases and everything that is only about them.
+"""
+
+import json
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
+from django.contrib.auth.decorators import login_required
+from django.db import transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET
+
+from groups.models import AgreementAcceptance, Membership
+from sessions.models import Attendance, Case, Contribution, Evaluation, Meeting
+
+
+def _when(moment) -> str | None:
+    return moment.isoformat() if moment else None
+
+
+def personal_data(user) -> dict:
+    """Everything stored about this person, and what they wrote; nothing of what others wrote."""
+    return {
+        "account": {
+            "name": user.get_full_name(),
+            "email": user.email,
+            "joined": _when(user.date_joined),
+            "last_login": _when(user.last_login),
+        },
+        "groups": [
+            {"group": m.group.name, "role": m.get_role_display(), "since": _when(m.joined_at)}
+            for m in Membership.objects.filter(user=user).select_related("group")
+        ],
+        "agreements_accepted": [
+            {"group": a.group.name, "version": a.version, "at": _when(a.accepted_at)}
+            for a in AgreementAcceptance.objects.filter(user=user).select_related("group")
+        ],
+        "attendance": [
+            {
+                "group": a.meeting.group.name,
+                "meeting": _when(a.meeting.scheduled_start),
+                "response": a.response,
+                "reason_kind": a.reason_kind,
+                "reason": a.reason,
+                "present": a.present,
+            }
+            for a in Attendance.objects.filter(user=user).select_related("meeting__group")
+        ],
+        "cases": [
+            {
+                "group": c.group.name,
+                "status": c.status,
+                "title": c.title,
+                "situation": c.situation,
+                "question": c.question,
+                "tried": c.tried,
+                "reformulation": c.reformulation,
+                "action": c.action,
+                "follow_up": c.follow_up,
+                "created": _when(c.created_at),
+            }
+            for c in Case.objects.filter(owner=user).select_related("group")
+        ],
+        "contributions": [
+            {"meeting": _when(c.meeting.scheduled_start), "phase": c.phase, "kind": c.kind, "text": c.text}
+            for c in Contribution.objects.filter(author=user).select_related("meeting")
+        ],
+        "evaluations": [
+            {
+                "meeting": _when(e.meeting.scheduled_start),
+                **{name: getattr(e, name) for name in Evaluation.SCORES},
+                "take_away": e.take_away,
+            }
+            for e in Evaluation.objects.filter(author=user).select_related("meeting")
+        ],
+    }
+
+
+@login_required
+@require_GET
+def my_data(request: HttpRequest) -> HttpResponse:
+    body = json.dumps(personal_data(request.user), ensure_ascii=False, indent=2)
+    response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="intervisie-{timezone.localdate():%Y-%m-%d}.json"'
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(
+        label=gettext_lazy("Je wachtwoord, ter bevestiging"), widget=forms.PasswordInput
+    )
+
+    def __init__(self, user, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.user = user
+
+    def clean_password(self):
+        password = self.cleaned_data["password"]
+        if not self.user.check_password(password):
+            raise forms.ValidationError(_("Dat wachtwoord klopt niet."))
+        return password
+
+
+@login_required
+def delete_account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    blocked = Meeting.objects.filter(facilitator=user).exists() or user.coordinated_groups.exists()
+    form = DeleteAccountForm(user, request.POST or None)
+    if request.method == "POST" and not blocked and form.is_valid():
+        with transaction.atomic():
+            # What they wrote for the group stays, without their name; their own cases go.
+            Meeting.objects.filter(case__owner=user).update(case=None)
+            Case.objects.filter(owner=user).delete()
+            user.delete()  # contributions and evaluations: author set to empty
+        logout(request)
+        messages.success(request, _("Je account en je gegevens zijn verwijderd."))
+        return redirect("login")
+    return render(request, "registration/delete_account.html", {"form": form, "blocked": blocked})

@@ -1,0 +1,138 @@
+"""Privacy by design: retention, a person's own data, deleting an account, nothing in the logs."""
+
+import json
+import logging
+from datetime import timedelta
+
+import time_machine
+from django.core.management import call_command
+from django.urls import reverse
+from django.utils import timezone
+
+from sessions.models import Attendance, Case, Contribution, Evaluation
+from tests.conftest import client_for
+
+CANARY = "Kanarie-privé-3390"
+
+
+def run_meeting_with_content(meeting, members):
+    """A whole meeting through the views, with case content in every field people fill in."""
+    owner, asker = members[1], members[0]
+    client_for(owner).post(
+        reverse("meetings:cases", args=[meeting.group_id]),
+        {"title": CANARY, "situation": CANARY, "question": CANARY, "tried": CANARY},
+    )
+    case = Case.objects.get(owner=owner)
+    Case.objects.filter(pk=case.pk).update(meeting=meeting, status="brought")
+    case.refresh_from_db()
+    client_for(members[2]).post(
+        reverse("meetings:rsvp", args=[meeting.pk]),
+        {"response": "cancelled", "reason_kind": "illness", "reason": CANARY},
+    )
+    meeting.start(meeting.version)
+    client_for(asker).post(reverse("meetings:vote", args=[meeting.pk, case.pk]))
+    meeting.choose_case(case, meeting.version)
+    for phase, kind in [
+        ("analyse", "question"),
+        ("bewustwording", "observation"),
+        ("advies", "advice"),
+        ("groepsthema", "theme"),
+    ]:
+        while meeting.phase != phase:
+            meeting.advance(meeting.version)
+        client_for(asker).post(
+            reverse("meetings:contribute", args=[meeting.pk]), {"kind": kind, "text": CANARY}
+        )
+        if phase == "bewustwording":
+            client_for(owner).post(
+                reverse("meetings:reformulate", args=[meeting.pk]), {"reformulation": CANARY}
+            )
+    while meeting.phase != "evaluatie":
+        meeting.advance(meeting.version)
+    client_for(owner).post(reverse("meetings:action", args=[meeting.pk]), {"action": CANARY})
+    client_for(asker).post(
+        reverse("meetings:evaluate", args=[meeting.pk]),
+        {"helped": 4, "depth": 4, "safe": 4, "stayed": 4, "critical": 4, "take_away": CANARY},
+    )
+    meeting.close(meeting.version)
+    return case
+
+
+def test_no_case_content_in_the_logs_of_a_whole_meeting(meeting, members, caplog):
+    caplog.set_level(logging.DEBUG)
+    case = run_meeting_with_content(meeting, members)
+    client_for(members[0]).get(reverse("meetings:summary", args=[meeting.pk]))
+    # Refusals and errors are logged (Django logs 4xx): with the path, never the text.
+    client_for(members[0]).post(
+        reverse("meetings:contribute", args=[meeting.pk]), {"kind": "advice", "text": CANARY}
+    )
+    client_for(members[0]).post(reverse("meetings:case-bring", args=[case.pk]), {"text": CANARY})
+    assert caplog.records, "the meeting logged nothing at all: the capture is not working"
+    assert CANARY not in caplog.text
+    assert all(CANARY not in str(record.args) for record in caplog.records)
+
+
+def test_case_content_is_erased_after_the_traject_ends(meeting, members, settings):
+    run_meeting_with_content(meeting, members)
+    settings.RETENTION_DAYS = 30
+    assert Contribution.objects.exists()
+    with time_machine.travel(meeting.scheduled_end + timedelta(days=29)):
+        call_command("erase_expired_case_content", stdout=open("/dev/null", "w"))
+    assert Case.objects.exists() and Contribution.objects.exists()  # not yet
+    with time_machine.travel(meeting.scheduled_end + timedelta(days=31)):
+        call_command("erase_expired_case_content", stdout=open("/dev/null", "w"))
+        call_command("erase_expired_case_content", stdout=open("/dev/null", "w"))  # idempotent
+    assert not Case.objects.exists() and not Contribution.objects.exists()
+    assert (
+        not Evaluation.objects.exclude(take_away="").exists() and Evaluation.objects.exists()
+    )  # scores stay
+    assert not Attendance.objects.exclude(reason="").exists() and Attendance.objects.exists()
+    meeting.group.refresh_from_db()
+    assert meeting.group.case_content_erased_at is not None
+
+
+def test_a_traject_with_a_meeting_to_come_is_not_erased(meeting, members, method):
+    run_meeting_with_content(meeting, members)
+    later = timezone.now() + timedelta(days=60)
+    meeting.group.meetings.create(
+        facilitator=meeting.facilitator,
+        method=method,
+        scheduled_start=later,
+        scheduled_end=later + timedelta(hours=2),
+    )
+    with time_machine.travel(meeting.scheduled_end + timedelta(days=40)):
+        call_command("erase_expired_case_content", stdout=open("/dev/null", "w"))
+    assert Case.objects.exists()
+
+
+def test_a_member_downloads_their_own_data_only(meeting, members):
+    run_meeting_with_content(meeting, members)
+    response = client_for(members[0]).get(reverse("my-data"))
+    assert response["Content-Type"].startswith("application/json")
+    data = json.loads(response.content)
+    assert data["account"]["email"] == members[0].email
+    assert {c["kind"] for c in data["contributions"]} == {"question", "observation", "advice", "theme"}
+    assert data["evaluations"][0]["take_away"] == CANARY
+    assert data["cases"] == []  # the case is the case owner's, not theirs
+    owner_data = json.loads(client_for(members[1]).get(reverse("my-data")).content)
+    assert owner_data["cases"][0]["reformulation"] == CANARY and owner_data["contributions"] == []
+
+
+def test_deleting_an_account_anonymises_what_they_wrote(meeting, members, facilitator):
+    run_meeting_with_content(meeting, members)
+    asker = members[0]
+    url = reverse("delete-account")
+    response = client_for(asker).post(url, {"password": "wrong"})
+    assert response.status_code == 200 and "Dat wachtwoord klopt niet." in response.content.decode()
+    client_for(asker).post(url, {"password": "secret-pass-123"})
+    assert not type(asker).objects.filter(pk=asker.pk).exists()
+    assert Contribution.objects.count() == 4 and not Contribution.objects.exclude(author=None).exists()
+    html = client_for(members[3]).get(reverse("meetings:summary", args=[meeting.pk])).content.decode()
+    assert "een oud-deelnemer" in html
+    # The case owner's own case goes with their account.
+    client_for(members[1]).post(url, {"password": "secret-pass-123"})
+    assert not Case.objects.exists()
+    # Who facilitates is asked to hand over first.
+    response = client_for(facilitator).post(url, {"password": "secret-pass-123"})
+    assert "Vraag de coördinator" in response.content.decode()
+    assert type(facilitator).objects.filter(pk=facilitator.pk).exists()
