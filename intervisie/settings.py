@@ -5,6 +5,8 @@ configuration at all. Production (DJANGO_DEBUG=0) refuses to start without a
 secret key; see the configuration table in README.md.
 """
 
+import base64
+import hashlib
 import os
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -151,6 +153,15 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Failed logins tolerated within the window: per account from one address, and per address.
+# Case content is encrypted at rest (intervisie/crypto.py): comma-separated Fernet keys,
+# the first encrypts, all decrypt. Development derives one from the development secret key.
+FIELD_ENCRYPTION_KEYS = envlist("FIELD_ENCRYPTION_KEYS")
+if not FIELD_ENCRYPTION_KEYS:
+    if not DEBUG:
+        raise ImproperlyConfigured("Set FIELD_ENCRYPTION_KEYS (see README.md) when DJANGO_DEBUG=0.")
+    digest = hashlib.sha256(f"field-encryption:{SECRET_KEY}".encode()).digest()
+    FIELD_ENCRYPTION_KEYS = [base64.urlsafe_b64encode(digest).decode()]
+
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = envint("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 100)
 LOGIN_FAILURE_WINDOW = 15 * 60

@@ -22,6 +22,7 @@ class CaseForm(forms.ModelForm):
         model = Case
         fields = ["title", "situation", "question", "tried"]
         widgets = {
+            "title": forms.TextInput(),
             "situation": forms.Textarea(attrs={"rows": 5}),
             "question": forms.Textarea(attrs={"rows": 2}),
             "tried": forms.Textarea(attrs={"rows": 3}),

@@ -16,6 +16,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import IntervisionGroup
+from intervisie.crypto import EncryptedTextField
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 JOIN_CODE_LENGTH = 6
@@ -688,7 +689,7 @@ class Attendance(models.Model):
 
     response = models.CharField(_("antwoord"), max_length=10, choices=Response.choices, blank=True)
     reason_kind = models.CharField(_("soort reden"), max_length=10, choices=ReasonKind.choices, blank=True)
-    reason = models.CharField(_("reden"), max_length=300, blank=True)
+    reason = EncryptedTextField(_("reden"), max_length=300, blank=True)  # often about health
     responded_at = models.DateTimeField(null=True, blank=True)
     present = models.BooleanField(_("aanwezig"), null=True, blank=True)
 
@@ -739,7 +740,7 @@ class Contribution(models.Model):
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    text = models.TextField(max_length=MAX_LENGTH)
+    text = EncryptedTextField(max_length=MAX_LENGTH)
     created_at = models.DateTimeField(default=timezone.now)
     asked_at = models.DateTimeField(null=True, blank=True)  # questions: put to the case owner
     revealed_at = models.DateTimeField(null=True, blank=True)  # write-first phases
@@ -777,14 +778,14 @@ class Case(models.Model):
         Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    title = models.CharField(_("titel"), max_length=120)
-    situation = models.TextField(_("de situatie"), max_length=4000)
-    question = models.TextField(_("je vraag aan de groep"), max_length=1000)
-    tried = models.TextField(_("wat je al geprobeerd hebt"), max_length=2000, blank=True)
-    reformulation = models.TextField(_("de vraag achter de vraag"), max_length=1000, blank=True)
-    action = models.TextField(_("wat ik ga doen"), max_length=1000, blank=True)
+    title = EncryptedTextField(_("titel"), max_length=120)
+    situation = EncryptedTextField(_("de situatie"), max_length=4000)
+    question = EncryptedTextField(_("je vraag aan de groep"), max_length=1000)
+    tried = EncryptedTextField(_("wat je al geprobeerd hebt"), max_length=2000, blank=True)
+    reformulation = EncryptedTextField(_("de vraag achter de vraag"), max_length=1000, blank=True)
+    action = EncryptedTextField(_("wat ik ga doen"), max_length=1000, blank=True)
     # Told at the look-back of the next meeting: what came of it.
-    follow_up = models.TextField(_("wat ik ermee gedaan heb"), max_length=1000, blank=True)
+    follow_up = EncryptedTextField(_("wat ik ermee gedaan heb"), max_length=1000, blank=True)
     round = models.PositiveSmallIntegerField(null=True, blank=True)  # when chosen: the meeting's round
     created_at = models.DateTimeField(default=timezone.now)
     updated_at = models.DateTimeField(auto_now=True)
@@ -843,7 +844,7 @@ class Evaluation(models.Model):
     safe = models.PositiveSmallIntegerField(SCORES["safe"])
     stayed = models.PositiveSmallIntegerField(SCORES["stayed"])
     critical = models.PositiveSmallIntegerField(SCORES["critical"])
-    take_away = models.TextField(_("Wat neem ik mee?"), max_length=1000, blank=True)
+    take_away = EncryptedTextField(_("Wat neem ik mee?"), max_length=1000, blank=True)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

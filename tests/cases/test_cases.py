@@ -13,7 +13,7 @@ def prepare(user, group, title=SECRET):
         reverse("meetings:cases", args=[group.pk]),
         {"title": title, "situation": "Een lastige situatie.", "question": "Hoe zeg ik nee?", "tried": ""},
     )
-    return Case.objects.get(title=title)
+    return Case.objects.filter(owner=user).latest("created_at")
 
 
 def test_a_draft_is_seen_by_its_owner_only(meeting, group, member, case_owner, facilitator):
