@@ -8,6 +8,7 @@ and only members who accepted the group's agreements write case content.
 from functools import wraps
 
 from django.conf import settings
+from django.db import IntegrityError, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.template.loader import render_to_string
@@ -56,21 +57,29 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
         f"contribute:{meeting.pk}:{viewer.person.pk}", *settings.CONTRIBUTION_LIMIT
     ):
         problem = _("Je stuurt veel achter elkaar. Wacht een minuut; je tekst blijft staan.")
-    if not problem:
+    client_key = request.POST.get("client_key", "")[:40]
+    mine = meeting.contributions.filter(author=viewer.person)
+    already_sent = client_key and mine.filter(client_key=client_key).exists()
+    if not problem and not already_sent:
         verdict = coach.judge(text) if kind == ContributionKind.QUESTION else None
         now = timezone.now()
-        Contribution.objects.create(
-            meeting=meeting,
-            round=meeting.round,
-            phase=meeting.phase,
-            kind=kind,
-            author=viewer.person,
-            text=text.strip(),
-            created_at=now,
-            # Shared with the group at once, unless the phase writes first and reveals together.
-            revealed_at=None if meeting.current_phase.reveal_together else now,
-            open_question=verdict.is_open if verdict else None,
-        )
+        try:
+            with transaction.atomic():
+                Contribution.objects.create(
+                    meeting=meeting,
+                    round=meeting.round,
+                    phase=meeting.phase,
+                    kind=kind,
+                    author=viewer.person,
+                    text=text.strip(),
+                    created_at=now,
+                    # Shared with the group at once, unless the phase writes first and reveals together.
+                    revealed_at=None if meeting.current_phase.reveal_together else now,
+                    open_question=verdict.is_open if verdict else None,
+                    client_key=client_key,
+                )
+        except IntegrityError:
+            pass  # the same text sent twice at once (a phone back online): stored once
         broadcast.contributions_changed(meeting.pk)
     if not request.htmx:
         return redirect("meetings:participant", pk=pk)

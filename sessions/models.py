@@ -746,11 +746,21 @@ class Contribution(models.Model):
     revealed_at = models.DateTimeField(null=True, blank=True)  # write-first phases
     open_question = models.BooleanField(null=True)  # the coach's verdict when it was sent
     fits = models.BooleanField(default=False)  # advice: the case owner marked it as fitting
+    # Made by the phone for each text it sends: a text sent again after a lost
+    # connection is recognised and stored once.
+    client_key = models.CharField(max_length=40, blank=True)
 
     class Meta:
         verbose_name = _("bijdrage")
         verbose_name_plural = _("bijdragen")
         ordering = ["created_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "author", "client_key"],
+                condition=~models.Q(client_key=""),
+                name="one_contribution_per_client_key",
+            )
+        ]
 
     def __str__(self) -> str:
         return f"{self.get_kind_display()} – {self.meeting} ({self.phase})"  # never the text

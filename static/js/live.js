@@ -66,6 +66,7 @@
       samples = [];
       lastMessageAt = Date.now();
       setConnection("online");
+      sendOutbox();
       // No hello needed here: the server sends a snapshot on every accept.
       for (var i = 0; i < SAMPLE_COUNT; i++) setTimeout(ping, i * 150);
       clearInterval(pingTimer);
@@ -285,7 +286,88 @@
     if (status === 204 && !(socket && socket.readyState === WebSocket.OPEN)) refresh(false);
     showError(status >= 400 && status !== 409 && status !== 400 ? "server" : null);
   });
-  document.addEventListener("htmx:sendError", function () { showError("network"); });
+  document.addEventListener("htmx:sendError", function (event) {
+    if (!keepForLater(event.detail.elt)) showError("network");
+  });
+
+  // --- contributions written without a connection ---------------------------------------
+  // A text sent while offline waits in localStorage and goes out when the connection
+  // returns. Its client_key makes the server store it once, however often it arrives.
+
+  var OUTBOX = "intervisie-outbox";
+
+  function outbox() {
+    try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; }
+  }
+
+  function saveOutbox(items) {
+    try { localStorage.setItem(OUTBOX, JSON.stringify(items)); } catch (e) { /* private mode: best effort */ }
+  }
+
+  function newKey() {
+    return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
+  }
+
+  function contributeForm(element) {
+    return element && element.closest ? element.closest('form[data-testid="contribute"]') : null;
+  }
+
+  document.addEventListener("htmx:configRequest", function (event) {
+    var form = contributeForm(event.detail.elt);
+    if (!form) return;
+    var key = form.querySelector('input[name="client_key"]');
+    if (!key.value) key.value = newKey();
+    event.detail.parameters.client_key = key.value;
+  });
+
+  function keepForLater(element) {
+    var form = contributeForm(element);
+    if (!form) return false;
+    var items = outbox().filter(function (item) { return item.data.client_key !== form.client_key.value; });
+    items.push({
+      url: form.getAttribute("hx-post"),
+      data: { kind: form.kind.value, text: form.text.value, client_key: form.client_key.value },
+    });
+    saveOutbox(items);
+    form.querySelector("[data-testid=offline-note]").hidden = false;
+    return true;
+  }
+
+  function csrfToken() {
+    try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
+  }
+
+  function sendOutbox() {
+    outbox().forEach(function (item) {
+      fetch(item.url, {
+        method: "POST",
+        credentials: "same-origin",
+        headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+        body: new URLSearchParams(item.data),
+      }).then(function (response) {
+        saveOutbox(outbox().filter(function (other) { return other.data.client_key !== item.data.client_key; }));
+        // The form may have been redrawn since (with the typed text kept): find it by its text.
+        var form = Array.prototype.find.call(
+          document.querySelectorAll('form[data-testid="contribute"]'),
+          function (candidate) { return candidate.kind.value === item.data.kind && candidate.text.value === item.data.text; }
+        );
+        if (response.ok && form) {
+          form.text.value = "";
+          form.client_key.value = "";
+          form.querySelector("[data-testid=offline-note]").hidden = true;
+        } else if (!response.ok) {
+          response.text().then(function (html) {
+            var box = document.getElementById("live-error");
+            var reason = new DOMParser().parseFromString(html, "text/html").querySelector(".error");
+            if (box) {
+              box.hidden = false;
+              box.textContent = (reason ? reason.textContent + " " : "") + item.data.text;
+            }
+          });
+        }
+      }).catch(function () { /* still offline: it stays in the outbox */ });
+    });
+  }
 
   function showError(kind) {
     var box = document.getElementById("live-error");
@@ -302,7 +384,7 @@
       keepAwake(phase !== "lobby" && phase !== "closed");
     }
   });
-  window.addEventListener("online", function () { refresh(true); });
+  window.addEventListener("online", function () { sendOutbox(); refresh(true); });
   window.addEventListener("offline", function () { setConnection("offline"); });
   window.addEventListener("pagehide", function () {
     if (socket) { var s = socket; socket = null; s.close(); }

@@ -39,3 +39,32 @@ def test_questions_reach_the_facilitator_live_and_the_coach_hints(live, demo):
     expect(facilitator.get_by_test_id("mark-asked")).to_have_text(re.compile("nog niet gesteld"))
     screenshot(facilitator, "facilitator-question-queue")
     assert live.errors == []
+
+
+def test_a_question_written_offline_is_kept_and_sent_once_when_back(live, demo):
+    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
+    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
+    phone = live.page(user("lid3@example.org"), PHONE)
+    phone.goto(f"/meetings/{demo.pk}/")
+    expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator.get_by_test_id("start-meeting").click()
+    facilitator.get_by_test_id("next-phase").click()
+    form = phone.locator('form[data-testid="contribute"][data-kind="question"]')
+    expect(form).to_be_visible()
+
+    phone.context.set_offline(True)
+    form.locator("textarea").fill("Wat zou er gebeuren als je het gewoon vraagt?")
+    form.locator('button[type="submit"]').click()
+    expect(form.get_by_test_id("offline-note")).to_be_visible()
+    expect(form.locator("textarea")).to_have_value("Wat zou er gebeuren als je het gewoon vraagt?")
+    screenshot(phone, "phone-offline-question")
+
+    phone.context.set_offline(False)
+    expect(facilitator.get_by_test_id("contribution")).to_have_count(1)
+    expect(facilitator.get_by_test_id("contribution")).to_contain_text("gewoon vraagt")
+    expect(phone.locator('form[data-kind="question"] textarea')).to_have_value("")
+    phone.wait_for_timeout(1500)  # a second reconnect or online event must not send it again
+    expect(facilitator.get_by_test_id("contribution")).to_have_count(1)
+    # htmx reports the failed send on the console while offline; nothing else may go wrong.
+    offline = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest")
+    assert [e for e in live.errors if not e.startswith(offline) and offline[0] not in e] == []

@@ -163,3 +163,15 @@ def test_a_member_who_has_not_accepted_follows_without_case_content(meeting, mem
     assert 'data-testid="accept-first"' in html
     assert 'data-testid="contribute"' not in html
     assert 'data-phase="analyse"' in html and 'data-testid="countdown"' in html
+
+
+def test_a_text_sent_again_with_its_key_is_stored_once(meeting, member):
+    go_to(meeting, "analyse")
+    url = reverse("meetings:contribute", args=[meeting.pk])
+    for _ in range(3):  # a phone back online, resending what it kept
+        response = client_for(member).post(
+            url, {"kind": "question", "text": "Wat wil je?", "client_key": "k1"}, HTTP_HX_REQUEST="true"
+        )
+        assert response.status_code == 200 and "Verstuurd" in response.content.decode()
+    client_for(member).post(url, {"kind": "question", "text": "Wat nog meer?", "client_key": "k2"})
+    assert Contribution.objects.count() == 2
