@@ -10,6 +10,7 @@ is among them and picks its own variant), and the presenter screen.
 
 import asyncio
 import json
+import logging
 import math
 import time
 
@@ -26,6 +27,8 @@ from django.utils.translation import gettext as _
 from . import rounds
 from .forms import EvaluationForm
 from .models import Connection, ContributionKind, JoinRequest, Meeting, Method, PhaseStep
+
+logger = logging.getLogger(__name__)
 
 PRESENCE_DELAY = 0.5  # seconds
 
@@ -204,10 +207,18 @@ def render(meeting: Meeting, audience: str, only: tuple = ()) -> dict:
 
 
 def _send(meeting: Meeting, audiences, only: tuple = ()) -> None:
-    """From synchronous code (a view's thread, after the commit)."""
+    """From synchronous code (a view's thread, after the commit).
+
+    The change is saved whether or not the push goes out: with the channel
+    layer down (Redis gone) the request still succeeds, and the screens catch
+    up from a snapshot when their sockets reconnect.
+    """
     layer = get_channel_layer()
     for audience in audiences:
-        async_to_sync(layer.group_send)(group_name(meeting.pk, audience), render(meeting, audience, only))
+        try:
+            async_to_sync(layer.group_send)(group_name(meeting.pk, audience), render(meeting, audience, only))
+        except Exception:  # noqa: BLE001 -- Redis unreachable, full, timing out…
+            logger.exception("push to meeting %s (%s) failed", meeting.pk, audience)
 
 
 # A phase change leaves the facilitator's presence lists as they were.
