@@ -149,3 +149,80 @@ def test_the_schedule_form(planner, group, facilitator, first_date, start_time, 
         "preview": "1",
     }
     posted(client_for(planner), reverse("meetings:schedule", args=[group.pk]), data)
+
+
+@FUZZ
+@given(
+    facilitator_id=st.text(max_size=6),
+    date=st.text(max_size=12),
+    start_time=st.text(max_size=8),
+    duration=st.text(max_size=6),
+    place=ANY_TEXT,
+)
+def test_moving_a_meeting(facilitator, meeting, facilitator_id, date, start_time, duration, place):
+    data = {
+        "facilitator": facilitator_id,
+        "date": date,
+        "start_time": start_time,
+        "duration": duration,
+        "place": place,
+    }
+    posted(client_for(facilitator), reverse("meetings:edit", args=[meeting.pk]), data)
+
+
+@FUZZ
+@given(title=ANY_TEXT, text=ANY_TEXT, total=st.text(max_size=4), identifier=st.text(max_size=6))
+def test_editing_the_agreements(facilitator, group, title, text, total, identifier):
+    data = {
+        "form-TOTAL_FORMS": total,
+        "form-INITIAL_FORMS": "0",
+        "form-0-id": identifier,
+        "form-0-title": title,
+        "form-0-text": text,
+    }
+    posted(client_for(facilitator), reverse("groups:edit-agreements", args=[group.pk]), data)
+
+
+@FUZZ
+@given(
+    name=ANY_TEXT,
+    minutes=st.text(max_size=5),
+    kinds=st.lists(st.text(max_size=12), max_size=3),
+    mode=st.text(max_size=10),
+)
+def test_adjusting_a_method(facilitator, meeting, name, minutes, kinds, mode):
+    copy = meeting.method.copy_for(facilitator)
+    phase_ids = list(copy.phases.values_list("pk", flat=True))
+    data = {
+        "name_nl": name,
+        "name_en": "x",
+        "phases-TOTAL_FORMS": str(len(phase_ids)),
+        "phases-INITIAL_FORMS": str(len(phase_ids)),
+        "phases-MIN_NUM_FORMS": "1",
+        "phases-MAX_NUM_FORMS": "1000",
+    }
+    for index, pk in enumerate(phase_ids):
+        data.update(
+            {
+                f"phases-{index}-id": str(pk),
+                f"phases-{index}-method": str(copy.pk),
+                f"phases-{index}-name_nl": name,
+                f"phases-{index}-name_en": name,
+                f"phases-{index}-minutes": minutes,
+                f"phases-{index}-member_kinds": kinds,
+                f"phases-{index}-case_owner_mode": mode,
+                **{
+                    f"phases-{index}-{role}_{lang}": name
+                    for role in ("facilitator", "case_owner", "member")
+                    for lang in ("nl", "en")
+                },
+            }
+        )
+    posted(client_for(facilitator), reverse("meetings:method-edit", args=[copy.pk]), data)
+
+
+@FUZZ
+@given(member_id=st.text(max_size=8), username=st.text(max_size=200), password=st.text(max_size=200))
+def test_joining_and_logging_in(meeting, member_id, username, password):
+    posted(Client(), reverse("meetings:join", args=[meeting.join_code]), {"member": member_id})
+    posted(Client(), reverse("login"), {"username": username, "password": password})
