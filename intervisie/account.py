@@ -115,7 +115,13 @@ class DeleteAccountForm(forms.Form):
 @login_required
 def delete_account(request: HttpRequest) -> HttpResponse:
     user = request.user
-    blocked = Meeting.objects.filter(facilitator=user).exists() or user.coordinated_groups.exists()
+    # Meetings still to come need their facilitator; held ones keep their date without the name.
+    ahead = Meeting.objects.filter(
+        facilitator=user,
+        status__in=[Meeting.Status.SCHEDULED, Meeting.Status.LIVE],
+        scheduled_end__gte=timezone.now(),
+    )
+    blocked = ahead.exists() or user.coordinated_groups.exists()
     form = DeleteAccountForm(user, request.POST or None)
     if request.method == "POST" and not blocked and form.is_valid():
         with transaction.atomic():

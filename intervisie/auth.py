@@ -41,6 +41,8 @@ def _failure_counters(request, username: str) -> list[tuple[str, int]]:
     return [
         (f"login-fail:{account}:{address}", settings.LOGIN_FAILURE_LIMIT),
         (f"login-fail:addr:{address}", settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS),
+        # Whatever address a guesser claims, one account gets this many failures in all.
+        (f"login-fail:account:{account}", settings.LOGIN_FAILURE_LIMIT_PER_ACCOUNT),
     ]
 
 
@@ -76,11 +78,10 @@ class LimitedPasswordResetView(PasswordResetView):
     """Password reset requests, limited per address and per email address (no mail bombing)."""
 
     def form_valid(self, form):
-        limit, window = settings.PASSWORD_RESET_LIMIT
         email = form.cleaned_data["email"].strip().lower()
-        if over_limit(f"reset:{address(self.request)}", limit, window) or over_limit(
-            f"reset:{email}", limit, window
-        ):
+        if over_limit(
+            f"reset:{address(self.request)}", *settings.PASSWORD_RESET_LIMIT_PER_ADDRESS
+        ) or over_limit(f"reset:{email}", *settings.PASSWORD_RESET_LIMIT):
             form.add_error(None, _("Er zijn te veel aanvragen gedaan. Probeer het over een uur opnieuw."))
             return self.form_invalid(form)
         return super().form_valid(form)

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.core.checks import Warning, register
+from django.core.checks import Error, Warning, register
 
 
 @register()
@@ -13,4 +13,23 @@ def channel_layer_reaches_all_processes(app_configs, **kwargs):
                 id="intervisie.W001",
             )
         ]
+    return []
+
+
+@register()
+def encryption_keys_are_usable(app_configs, **kwargs):
+    """A malformed key should stop a deploy, not the first contribution of a live meeting."""
+    from cryptography.fernet import Fernet
+
+    for number, key in enumerate(settings.FIELD_ENCRYPTION_KEYS, start=1):
+        try:
+            Fernet(key)
+        except ValueError:
+            return [
+                Error(
+                    f"Key {number} of FIELD_ENCRYPTION_KEYS is not a Fernet key "
+                    "(32 url-safe base64-encoded bytes; see docs/security.md).",
+                    id="intervisie.E001",
+                )
+            ]
     return []

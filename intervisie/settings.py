@@ -127,7 +127,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         "timeout": 20,
         "transaction_mode": "IMMEDIATE",
-        "init_command": "PRAGMA journal_mode=WAL;",
+        # secure_delete: erased and re-encrypted texts are overwritten, not left in free pages.
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON;",
     }
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
@@ -164,12 +165,14 @@ if not FIELD_ENCRYPTION_KEYS:
 
 LOGIN_FAILURE_LIMIT = envint("LOGIN_FAILURE_LIMIT", 10)
 LOGIN_FAILURE_LIMIT_PER_ADDRESS = envint("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 100)
+LOGIN_FAILURE_LIMIT_PER_ACCOUNT = 50  # from any address together
 LOGIN_FAILURE_WINDOW = 15 * 60
 # Other abuse limits (intervisie/limits.py): (how many, within seconds).
-PASSWORD_RESET_LIMIT = (5, 3600)  # per address, and per email address
+PASSWORD_RESET_LIMIT = (5, 3600)  # per email address
+PASSWORD_RESET_LIMIT_PER_ADDRESS = (50, 3600)  # a whole organisation may share one address
 JOIN_REQUEST_LIMIT = (30, 600)  # per address per meeting: a whole group on one Wi-Fi stays far below
 ADMISSION_LIMIT = (60, 60)  # the facilitator's admit/refuse clicks per meeting
-CONTRIBUTION_LIMIT = (12, 60)  # per person per meeting
+CONTRIBUTION_LIMIT = (30, 60)  # per person per meeting
 
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 if REDIS_URL:

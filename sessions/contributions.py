@@ -52,14 +52,14 @@ def contribute(request: HttpRequest, pk: int) -> HttpResponse:
     meeting, viewer = _get_meeting_for_viewer(request, pk)
     kind = request.POST.get("kind", "")
     text = request.POST.get("text", "")
-    problem = refusal(meeting, viewer, kind, text)
-    if not problem and over_limit(
-        f"contribute:{meeting.pk}:{viewer.person.pk}", *settings.CONTRIBUTION_LIMIT
-    ):
-        problem = _("Je stuurt veel achter elkaar. Wacht een minuut; je tekst blijft staan.")
     client_key = request.POST.get("client_key", "")[:40]
     mine = meeting.contributions.filter(author=viewer.person)
-    already_sent = client_key and mine.filter(client_key=client_key).exists()
+    # A phone resending what it kept while offline: stored once, counted once.
+    already_sent = bool(client_key) and mine.filter(client_key=client_key).exists()
+    problem = "" if already_sent else refusal(meeting, viewer, kind, text)
+    limit_key = f"contribute:{meeting.pk}:{viewer.person.pk}"
+    if not problem and not already_sent and over_limit(limit_key, *settings.CONTRIBUTION_LIMIT):
+        problem = _("Je stuurt veel achter elkaar. Wacht een minuut; je tekst blijft staan.")
     if not problem and not already_sent:
         verdict = coach.judge(text) if kind == ContributionKind.QUESTION else None
         now = timezone.now()

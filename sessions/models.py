@@ -185,10 +185,12 @@ class Meeting(models.Model):
     group = models.ForeignKey(
         IntervisionGroup, verbose_name=_("groep"), on_delete=models.CASCADE, related_name="meetings"
     )
+    # Empty only for a held meeting whose facilitator has since deleted their account.
     facilitator = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         verbose_name=_("begeleider"),
-        on_delete=models.PROTECT,
+        on_delete=models.SET_NULL,
+        null=True,
         related_name="facilitated_meetings",
     )
     method = models.ForeignKey(Method, verbose_name=_("werkvorm"), on_delete=models.PROTECT)

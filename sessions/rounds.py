@@ -38,7 +38,7 @@ def evaluation_results(meeting: Meeting, round_: int) -> EvaluationResults:
         averages=[(question, scores[name]) for name, question in Evaluation.SCORES.items()],
         # Ordered so that neither list can be matched to the other: never with names.
         take_aways=sorted(text for text in evaluations.values_list("take_away", flat=True) if text),
-        by=sorted(evaluations.values_list("author_id", flat=True)),
+        by=sorted(evaluations.exclude(author=None).values_list("author_id", flat=True)),
     )
 
 

@@ -132,7 +132,37 @@ def test_deleting_an_account_anonymises_what_they_wrote(meeting, members, facili
     # The case owner's own case goes with their account.
     client_for(members[1]).post(url, {"password": "secret-pass-123"})
     assert not Case.objects.exists()
-    # Who facilitates is asked to hand over first.
+    # Who facilitates a meeting still to come is asked to hand over first.
+    later = meeting.group.meetings.create(
+        facilitator=facilitator,
+        method=meeting.method,
+        scheduled_start=timezone.now() + timedelta(days=7),
+        scheduled_end=timezone.now() + timedelta(days=7, hours=2),
+    )
     response = client_for(facilitator).post(url, {"password": "secret-pass-123"})
     assert "Vraag de coördinator" in response.content.decode()
     assert type(facilitator).objects.filter(pk=facilitator.pk).exists()
+    # Having facilitated held meetings is no reason to keep an account.
+    later.delete()
+    client_for(facilitator).post(url, {"password": "secret-pass-123"})
+    assert not type(facilitator).objects.filter(pk=facilitator.pk).exists()
+    meeting.refresh_from_db()
+    assert meeting.facilitator is None and meeting.status == "closed"
+
+
+def test_a_summary_still_shows_after_an_evaluator_left(meeting, members):
+    run_meeting_with_content(meeting, members)
+    Evaluation.objects.create(
+        meeting=meeting, author=members[3], helped=5, depth=5, safe=5, stayed=5, critical=5
+    )
+    client_for(members[0]).post(reverse("delete-account"), {"password": "secret-pass-123"})
+    response = client_for(members[3]).get(reverse("meetings:summary", args=[meeting.pk]))
+    assert response.status_code == 200 and "Evaluatie (2 ingevuld)" in response.content.decode()
+
+
+def test_a_meeting_nobody_closed_does_not_keep_its_content_forever(meeting, members):
+    run_meeting_with_content(meeting, members)
+    type(meeting).objects.filter(pk=meeting.pk).update(status="live")  # the facilitator just closed the tab
+    with time_machine.travel(meeting.scheduled_end + timedelta(days=31)):
+        call_command("erase_expired_case_content", stdout=open("/dev/null", "w"))
+    assert not Case.objects.exists() and not Contribution.objects.exists()

@@ -59,6 +59,18 @@ def test_production_without_an_encryption_key_refuses_to_start():
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
+def test_a_malformed_encryption_key_stops_the_deploy_check():
+    result = manage(
+        "check",
+        DJANGO_DEBUG="0",
+        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
+        DJANGO_ALLOWED_HOSTS="intervisie.example.org",
+        REDIS_URL="redis://127.0.0.1:6379/0",
+        FIELD_ENCRYPTION_KEYS="not-a-key",
+    )
+    assert result.returncode != 0 and "intervisie.E001" in result.stderr + result.stdout
+
+
 def test_production_without_redis_is_warned_about():
     result = manage(
         "check",

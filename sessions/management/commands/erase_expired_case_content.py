@@ -1,7 +1,8 @@
 """Erase the case content of trajects that ended RETENTION_DAYS ago.
 
 A traject has ended when its group has no meeting still to come and its last
-meeting ended more than RETENTION_DAYS days ago. Erased: cases, contributions
+meeting ended (by its schedule, also when nobody closed it) more than
+RETENTION_DAYS days ago. Erased: cases, contributions
 (questions, advice, themes…), the take-aways of evaluations and the reasons of
 cancellations. Kept: dates, attendance, scores and counts, which hold no case
 content. Idempotent: run it daily from cron.
@@ -30,7 +31,6 @@ class Command(BaseCommand):
         ).values("group_id")
         ended = (
             IntervisionGroup.objects.exclude(pk__in=still_going)
-            .exclude(meetings__status=Meeting.Status.LIVE)
             .annotate(last_end=Max("meetings__scheduled_end"))
             .filter(last_end__lt=cutoff)
         )
