@@ -185,6 +185,7 @@
         if (field && target.contains(field)) field.checked = true;
       });
       markMine(target);
+      showOutbox();
       if (focused) {
         var again = focused.id ? document.getElementById(focused.id)
           : focused.dataset && focused.dataset.testid ? target.querySelector('[data-testid="' + focused.dataset.testid + '"]') : null;
@@ -291,10 +292,12 @@
   });
 
   // --- contributions written without a connection ---------------------------------------
-  // A text sent while offline waits in localStorage and goes out when the connection
-  // returns. Its client_key makes the server store it once, however often it arrives.
+  // A text sent while offline waits in localStorage (per person and meeting) and goes out
+  // when the connection returns; its client_key makes the server store it once, however
+  // often it arrives. The form is emptied for the next text; waiting texts are listed under it.
 
-  var OUTBOX = "intervisie-outbox";
+  var OUTBOX = "intervisie-outbox:" + (root.dataset.person || "") + ":" + root.dataset.socket;
+  var sending = false;
 
   function outbox() {
     try { return JSON.parse(localStorage.getItem(OUTBOX) || "[]"); } catch (e) { return []; }
@@ -302,34 +305,54 @@
 
   function saveOutbox(items) {
     try { localStorage.setItem(OUTBOX, JSON.stringify(items)); } catch (e) { /* private mode: best effort */ }
+    showOutbox();
+  }
+
+  function dropFromOutbox(key) {
+    saveOutbox(outbox().filter(function (item) { return item.data.client_key !== key; }));
   }
 
   function newKey() {
     return Date.now().toString(36) + "-" + Math.random().toString(36).slice(2, 12);
   }
 
-  function contributeForm(element) {
-    return element && element.closest ? element.closest('form[data-testid="contribute"]') : null;
+  function isContributeForm(element) {
+    return element && element.matches && element.matches('form[data-testid="contribute"]');
+  }
+
+  // Waiting texts under their form (after every redraw too).
+  function showOutbox() {
+    document.querySelectorAll('form[data-testid="contribute"]').forEach(function (form) {
+      var waiting = outbox().filter(function (item) { return item.data.kind === form.kind.value; });
+      var note = form.querySelector("[data-testid=offline-note]");
+      var list = form.querySelector("[data-testid=outbox]");
+      if (!note || !list) return;
+      note.hidden = !waiting.length;
+      list.replaceChildren.apply(list, waiting.map(function (item) {
+        var entry = document.createElement("li");
+        entry.textContent = item.data.text;
+        return entry;
+      }));
+    });
   }
 
   document.addEventListener("htmx:configRequest", function (event) {
-    var form = contributeForm(event.detail.elt);
-    if (!form) return;
-    var key = form.querySelector('input[name="client_key"]');
-    if (!key.value) key.value = newKey();
-    event.detail.parameters.client_key = key.value;
+    var form = event.detail.elt;
+    if (!isContributeForm(form)) return;
+    if (!form.client_key.value) form.client_key.value = newKey();
+    event.detail.parameters.client_key = form.client_key.value;
   });
 
-  function keepForLater(element) {
-    var form = contributeForm(element);
-    if (!form) return false;
-    var items = outbox().filter(function (item) { return item.data.client_key !== form.client_key.value; });
+  function keepForLater(form) {
+    if (!isContributeForm(form) || !form.text.value.trim()) return false;
+    var items = outbox();
     items.push({
       url: form.getAttribute("hx-post"),
       data: { kind: form.kind.value, text: form.text.value, client_key: form.client_key.value },
     });
     saveOutbox(items);
-    form.querySelector("[data-testid=offline-note]").hidden = false;
+    form.text.value = "";
+    form.client_key.value = "";
     return true;
   }
 
@@ -337,37 +360,46 @@
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
   }
 
-  function sendOutbox() {
-    outbox().forEach(function (item) {
-      fetch(item.url, {
-        method: "POST",
-        credentials: "same-origin",
-        headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
-        body: new URLSearchParams(item.data),
-      }).then(function (response) {
-        saveOutbox(outbox().filter(function (other) { return other.data.client_key !== item.data.client_key; }));
-        // The form may have been redrawn since (with the typed text kept): find it by its text.
-        var form = Array.prototype.find.call(
-          document.querySelectorAll('form[data-testid="contribute"]'),
-          function (candidate) { return candidate.kind.value === item.data.kind && candidate.text.value === item.data.text; }
-        );
-        if (response.ok && form) {
-          form.text.value = "";
-          form.client_key.value = "";
-          form.querySelector("[data-testid=offline-note]").hidden = true;
-        } else if (!response.ok) {
-          response.text().then(function (html) {
-            var box = document.getElementById("live-error");
-            var reason = new DOMParser().parseFromString(html, "text/html").querySelector(".error");
-            if (box) {
-              box.hidden = false;
-              box.textContent = (reason ? reason.textContent + " " : "") + item.data.text;
-            }
-          });
-        }
-      }).catch(function () { /* still offline: it stays in the outbox */ });
-    });
+  function refused(item, html) {
+    var box = document.getElementById("live-error");
+    var reason = new DOMParser().parseFromString(html, "text/html").querySelector(".error");
+    if (box) {
+      box.hidden = false;
+      box.textContent = (reason ? reason.textContent + " " : "") + "“" + item.data.text + "”";
+    }
   }
+
+  // One at a time, oldest first: the group sees the texts in the order they were written.
+  function sendOutbox() {
+    if (sending) return;
+    var item = outbox()[0];
+    if (!item) return;
+    sending = true;
+    fetch(item.url, {
+      method: "POST",
+      credentials: "same-origin",
+      redirect: "manual", // a login page is not "sent"
+      headers: { "X-CSRFToken": csrfToken(), "HX-Request": "true" },
+      body: new URLSearchParams(item.data),
+    }).then(function (response) {
+      sending = false;
+      if (response.ok) {
+        dropFromOutbox(item.data.client_key);
+        sendOutbox();
+      } else if (response.status === 400) { // refused for good (the phase moved on): say so, with the text
+        dropFromOutbox(item.data.client_key);
+        response.text().then(function (html) { refused(item, html); });
+        sendOutbox();
+      } // a redirect, 403, 429 or 5xx: kept, tried again on the next reconnect
+    }).catch(function () { sending = false; /* still offline */ });
+  }
+
+  document.addEventListener("submit", function (event) {
+    // Logging out on a shared phone: what waits belongs to this person, not the next.
+    if (event.target.matches && event.target.matches("form.logout")) {
+      try { localStorage.removeItem(OUTBOX); } catch (e) { /* nothing to clear */ }
+    }
+  }, true);
 
   function showError(kind) {
     var box = document.getElementById("live-error");
@@ -398,5 +430,6 @@
   setInterval(drawCountdowns, 200);
   drawCountdowns();
   markMine(root);
+  showOutbox();
   connect();
 })();

@@ -56,15 +56,21 @@ def test_a_question_written_offline_is_kept_and_sent_once_when_back(live, demo):
     form.locator("textarea").fill("Wat zou er gebeuren als je het gewoon vraagt?")
     form.locator('button[type="submit"]').click()
     expect(form.get_by_test_id("offline-note")).to_be_visible()
-    expect(form.locator("textarea")).to_have_value("Wat zou er gebeuren als je het gewoon vraagt?")
+    expect(form.get_by_test_id("outbox")).to_have_text("Wat zou er gebeuren als je het gewoon vraagt?")
+    expect(form.locator("textarea")).to_have_value("")  # ready for the next one
+    form.locator("textarea").fill("Wie weet er al van?")
+    form.locator('button[type="submit"]').click()
+    expect(form.get_by_test_id("outbox").locator("li")).to_have_count(2)
     screenshot(phone, "phone-offline-question")
+    waiting = phone.evaluate("Object.keys(localStorage).map(k => JSON.parse(localStorage[k]).length)")
+    assert waiting == [2]  # kept on the phone, not only in the page
 
     phone.context.set_offline(False)
-    expect(facilitator.get_by_test_id("contribution")).to_have_count(1)
-    expect(facilitator.get_by_test_id("contribution")).to_contain_text("gewoon vraagt")
-    expect(phone.locator('form[data-kind="question"] textarea')).to_have_value("")
+    expect(facilitator.get_by_test_id("contribution")).to_have_count(2)
+    expect(facilitator.get_by_test_id("contribution").first).to_contain_text("gewoon vraagt")
+    expect(phone.locator('form[data-kind="question"] [data-testid="offline-note"]')).to_be_hidden()
     phone.wait_for_timeout(1500)  # a second reconnect or online event must not send it again
-    expect(facilitator.get_by_test_id("contribution")).to_have_count(1)
+    expect(facilitator.get_by_test_id("contribution")).to_have_count(2)
     # htmx reports the failed send on the console while offline; nothing else may go wrong.
     offline = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest")
     assert [e for e in live.errors if not e.startswith(offline) and offline[0] not in e] == []
