@@ -247,3 +247,17 @@ SILENCED_SYSTEM_CHECKS = [
     # can make; we send HSTS but leave preloading to the deployment.
     "security.W021",
 ]
+
+# Logs never carry case content: the app logs ids and counts only, and Django's template
+# debugging (which would dump whole template contexts) stays off even when someone turns
+# Django's logging up to DEBUG.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "root": {"handlers": ["console"], "level": "WARNING"},
+    "loggers": {
+        "django.template": {"level": "INFO", "propagate": True},
+        "django.db.backends": {"level": "INFO", "propagate": True},  # SQL parameters are case content
+    },
+}

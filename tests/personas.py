@@ -10,7 +10,7 @@ from django.utils import timezone
 from groups.agreements import propose_agreements
 from groups.models import AgreementAcceptance, IntervisionGroup, Invitation, Membership
 from sessions.access import DEVICE_SESSION_KEY
-from sessions.models import CalendarFeed, Case, Contribution, JoinRequest, Meeting
+from sessions.models import CalendarFeed, Case, Contribution, Evaluation, JoinRequest, Meeting
 from tests.conftest import make_user
 
 CANARY = "Kanarie-9931"
@@ -82,6 +82,23 @@ def world(db, method):
         author=people["member"],
         text=CANARY,
         revealed_at=timezone.now(),
+    )
+    # The canary in every other field of case content too: a member's private draft, the
+    # case owner's texts, a take-away. (Cancellation reasons are the group's, not case
+    # content: tests/traject/test_health.py keeps them from coordinators.)
+    Case.objects.filter(pk=case.pk).update(
+        reformulation=CANARY, action=CANARY, follow_up=CANARY, tried=CANARY
+    )
+    Case.objects.create(group=group, owner=people["member"], title=CANARY, situation=CANARY, question=CANARY)
+    Evaluation.objects.create(
+        meeting=meeting,
+        author=people["member"],
+        helped=3,
+        depth=3,
+        safe=3,
+        stayed=3,
+        critical=3,
+        take_away=CANARY,
     )
     waiting = JoinRequest.objects.create(meeting=meeting, user=people["waiter"])
     admitted = JoinRequest.objects.create(meeting=meeting, user=people["device"], status="admitted")

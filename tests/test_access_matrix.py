@@ -129,11 +129,27 @@ def test_every_route_is_in_the_matrix():
     assert route_names() - DJANGO_OWN == set(ROUTES), "add the new route to ROUTES with who may use it"
 
 
-def request(client: Client, method: str, url: str):
-    """One request whose writes are rolled back afterwards."""
+def state() -> tuple:
+    """A fingerprint of everything a request could change."""
+    from django.apps import apps
+
+    return tuple(
+        tuple(
+            model._base_manager.order_by("pk").values_list(*[f.attname for f in model._meta.concrete_fields])
+        )
+        for model in apps.get_models()
+        if model._meta.app_label in ("meetings", "groups", "auth")
+    )
+
+
+def request(client: Client, method: str, url: str, check_unchanged: bool = False):
+    """One request whose writes are rolled back afterwards; optionally: it must change nothing."""
     with transaction.atomic():
+        before = state() if check_unchanged else None
         response = getattr(client, method)(url, {"version": "0", "text": "x", "kind": "question"})
+        changed = check_unchanged and state() != before
         transaction.set_rollback(True)
+    response.changed_something = changed
     return response
 
 
@@ -146,8 +162,11 @@ def test_every_route_as_every_persona(world):
             kwargs={key: objects[value] if value in objects else value for key, value in arguments.items()},
         )
         for persona in PERSONAS:
-            response = request(clients[persona], method, url)
+            refused = persona not in allowed
+            response = request(clients[persona], method, url, check_unchanged=refused and method == "post")
             checked += 1
+            if response.changed_something:
+                problems.append(f"{name} as {persona}: refused, but the database changed")
             body = response.content.decode(errors="replace") if not response.streaming else ""
             status = response.status_code
             to_login = status == 302 and "/accounts/login/" in response.get("Location", "")

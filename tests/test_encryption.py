@@ -12,7 +12,7 @@ from sessions.models import Attendance, Case, Contribution, Evaluation
 from .test_privacy import CANARY, run_meeting_with_content
 
 ENCRYPTED = {
-    Case: ["title", "situation", "question", "tried", "reformulation", "action"],
+    Case: ["title", "situation", "question", "tried", "reformulation", "action", "follow_up"],
     Contribution: ["text"],
     Evaluation: ["take_away"],
     Attendance: ["reason"],

@@ -11,6 +11,7 @@ from sessions.models import Attendance, Case, Contribution, Evaluation, Meeting,
 
 from .test_access_matrix import PERSONAS, ROUTES, request
 
+DANGEROUS = ("<script>alert", "<img src=x", "<b onmouseover")  # any of these unescaped is a hole
 PAYLOADS = [
     '<script>alert("x")</script>',
     '"><img src=x onerror=alert(1)>',
@@ -44,7 +45,9 @@ def test_payloads_are_escaped_on_every_page_and_push(world):
     clients, objects = world
     meeting = Meeting.objects.get(pk=objects["meeting"])
     for person in meeting.group.members()[:3]:
-        Attendance.objects.create(meeting=meeting, user=person, response="cancelled", reason="x")
+        Attendance.objects.update_or_create(
+            meeting=meeting, user=person, defaults={"response": "cancelled", "reason": "x"}
+        )
     Evaluation.objects.create(
         meeting=meeting, author=meeting.case_owner, helped=3, depth=3, safe=3, stayed=3, critical=3
     )
@@ -57,13 +60,16 @@ def test_payloads_are_escaped_on_every_page_and_push(world):
             url = reverse(name, kwargs={k: objects.get(v, v) for k, v in arguments.items()})
             for persona in PERSONAS:
                 response = request(clients[persona], "get", url)
-                if response.streaming or not response.get("Content-Type", "").startswith("text/html"):
-                    continue  # .ics and JSON are not HTML: nothing there is run as markup
+                if response.status_code != 200 or not response.get("Content-Type", "").startswith(
+                    "text/html"
+                ):
+                    continue  # refusals, redirects, .ics and JSON: no HTML page with the payload
                 tried += 1
                 body = response.content.decode()
-                assert payload not in body, (name, persona, payload)
+                for fragment in DANGEROUS:
+                    assert fragment not in body, (name, persona, payload)
         for variant in ("facilitator", "member", "case_owner", "member_pending", "presenter"):
             frame = json.loads(broadcast.frame(broadcast.load_meeting(meeting.pk), variant))
             for html in frame["html"].values():
-                assert payload not in html, (variant, payload)
-    assert tried > 500
+                assert not any(fragment in html for fragment in DANGEROUS), (variant, payload)
+    assert tried > 200, tried

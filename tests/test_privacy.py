@@ -58,9 +58,15 @@ def run_meeting_with_content(meeting, members):
     return case
 
 
-def test_no_case_content_in_the_logs_of_a_whole_meeting(meeting, members, caplog):
+def test_no_case_content_in_the_logs_of_a_whole_meeting(
+    meeting, members, caplog, django_capture_on_commit_callbacks
+):
     caplog.set_level(logging.DEBUG)
-    case = run_meeting_with_content(meeting, members)
+    for name in ("django", "sessions", "groups", "intervisie"):
+        caplog.set_level(logging.DEBUG, logger=name)
+    with django_capture_on_commit_callbacks(execute=True) as pushes:  # every push rendered and sent
+        case = run_meeting_with_content(meeting, members)
+    assert pushes
     client_for(members[0]).get(reverse("meetings:summary", args=[meeting.pk]))
     # Refusals and errors are logged (Django logs 4xx): with the path, never the text.
     client_for(members[0]).post(
