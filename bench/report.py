@@ -142,7 +142,26 @@ def markdown(mode_name: str, mode: dict, args, about: dict, results: list[dict])
                     f"; fresh estimate within {RECONNECT_BUDGET_S:.0f} s of the reconnect: {_verdict(back)}"
                 )
             lines.append(text)
+    lines += _weight_and_memory(about, results)
     return "\n".join(lines) + "\n"
+
+
+def _weight_and_memory(about: dict, results: list[dict]) -> list[str]:
+    lines = ["", "Page weight of the participant's page on first load (gzip, KB):", ""]
+    weight = about.get("page_weight", {})
+    lines.append("| " + " | ".join(weight) + " |")
+    lines.append("|" + "---:|" * len(weight))
+    lines.append("| " + " | ".join(f"{size / 1024:.1f}" for size in weight.values()) + " |")
+    total = weight.get("total", 0) / 1024
+    lines += ["", f"- total {total:.1f} KB (budget ≤ 100 KB): {_verdict(total <= 100)}", ""]
+    for r in results:
+        if "memory" in r:
+            memory = r["memory"]
+            lines.append(
+                f"- Memory of {r['label']}: {memory['rss_mb']:.0f} MB before the sockets opened, "
+                f"+{memory['per_1000_sockets_mb']:.1f} MB per 1,000 idle sockets"
+            )
+    return lines
 
 
 def write(path: Path, mode_name: str, section: str) -> None:

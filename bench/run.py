@@ -33,6 +33,7 @@ import data  # noqa: E402
 import fanout  # noqa: E402
 import report  # noqa: E402
 import servers  # noqa: E402
+import weight  # noqa: E402
 
 MODES = {
     "quick": {"meetings": 20, "changes": 100, "clock_meetings": 20},
@@ -90,11 +91,23 @@ def _pass_result(target, stats: fanout.Stats, sockets: list) -> dict:
     }
 
 
-async def fanout_pass(target, rooms, changes: int, rng, concurrency: int, after=None) -> dict:
-    """Open the sockets, start the meetings, make the changes; `after` may use the open server."""
+async def fanout_pass(target, rooms, changes: int, rng, concurrency: int, after=None, pid=None) -> dict:
+    """Open the sockets, start the meetings, make the changes; `after` may use the open server.
+
+    With the server's `pid`, its memory is read before the sockets open and once they idle.
+    """
     stats = fanout.Stats()
+    rss_before = weight.rss_kb(pid) if pid else None
     sockets = await fanout.open_all(target, rooms, stats)
     say(f"{len(sockets)} sockets open in {stats.connect_seconds:.1f} s")
+    memory = {}
+    if pid:
+        await asyncio.sleep(SETTLE_S)
+        grown = weight.rss_kb(pid) - rss_before
+        memory = {
+            "rss_mb": rss_before / 1024,
+            "per_1000_sockets_mb": grown / 1024 * 1000 / max(len(sockets), 1),
+        }
     try:
         await fanout.start_all(target, rooms, fanout.Stats())
         await settle(target, rooms[0])
@@ -106,7 +119,7 @@ async def fanout_pass(target, rooms, changes: int, rng, concurrency: int, after=
     finally:
         await fanout.close_all(sockets, stats)
         say("closed")
-    return {**_pass_result(target, stats, sockets), **extra}
+    return {**_pass_result(target, stats, sockets), **extra, **({"memory": memory} if memory else {})}
 
 
 async def settle(target, room) -> None:
@@ -236,7 +249,11 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
             say("timer agreement ...")
             return {"clock": await clock_pass(target, meetings[: mode["clock_meetings"]], rng)}
 
-        results.append(await fanout_pass(target, rooms(), mode["changes"], rng, args.concurrency, timer))
+        results.append(
+            await fanout_pass(
+                target, rooms(), mode["changes"], rng, args.concurrency, timer, pid=server.process.pid
+            )
+        )
     results[-1]["killed"] = [server.label] if server.killed else []
     say("project (daphne), restarted ...")
     with servers.project_daphne(database_url, log) as server:
@@ -300,6 +317,7 @@ def main() -> int:
         say(f"{mode_name}: creating {mode['meetings']} meetings in {database_url} ...")
         data.setup_django(database_url)
         meetings, phases = data.create(mode["meetings"])
+        about["page_weight"] = weight.participant_page(meetings[0].pk, meetings[0].member_sessions[0])
         results = asyncio.run(measure(args, mode, meetings, phases, database_url, log))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
