@@ -139,19 +139,43 @@ def case_owner_writes(meeting: Meeting, field: str, shared=None) -> bool:
     return any(c.kind == ContributionKind.ADVICE for c in shared)
 
 
+def _shared_work(meeting: Meeting) -> dict:
+    """What every variant's work panel is made from: queried once per loaded meeting.
+
+    A push renders several variants in two languages from one loaded meeting;
+    they share these rows instead of each querying them again.
+    """
+    if not hasattr(meeting, "_shared_work"):
+        phase = meeting.current_phase
+        shared = {
+            "contributions": list(
+                meeting.contributions.filter(round=meeting.round, phase=meeting.phase).select_related(
+                    "author"
+                )
+            )
+        }
+        if phase.step == PhaseStep.CHOOSE:
+            shared["brought_cases"] = brought_cases(meeting)
+        if meeting.phase_index == 0 and meeting.round == 1:
+            shared["look_back"] = look_back(meeting)
+        if phase.step == PhaseStep.EVALUATE:
+            shared["evaluation"] = evaluation_results(meeting, meeting.round)
+        if ContributionKind.THEME in phase.member_kinds:
+            shared["earlier_themes"] = [t for t in group_themes(meeting.group) if t.meeting_id != meeting.pk][
+                :12
+            ]
+        meeting._shared_work = shared
+    return meeting._shared_work
+
+
 def live_work(meeting: Meeting, variant: str) -> dict:
     """The live screens' case work in the current phase, for one variant (never member_pending)."""
     phase = meeting.current_phase
     if phase is None:  # the method lost this phase during the meeting
         return {}
-    work = {"step": phase.step}
-    if phase.step == PhaseStep.CHOOSE:
-        work["brought_cases"] = brought_cases(meeting)
-    if meeting.phase_index == 0 and meeting.round == 1:
-        work["look_back"] = look_back(meeting)
-    contributions = list(
-        meeting.contributions.filter(round=meeting.round, phase=meeting.phase).select_related("author")
-    )
+    shared = _shared_work(meeting)
+    contributions = shared["contributions"]
+    work = {"step": phase.step, **{key: value for key, value in shared.items() if key != "contributions"}}
     if variant == "facilitator":
         work["contributions"] = contributions
         work["open_questions"] = sum(1 for c in contributions if c.open_question)
@@ -160,14 +184,9 @@ def live_work(meeting: Meeting, variant: str) -> dict:
         work["shared"] = [c for c in contributions if c.revealed_at and c.kind != ContributionKind.QUESTION]
         if variant == "case_owner":
             work["writes_action"] = case_owner_writes(meeting, "action", work["shared"])
+            work["queue"] = [c for c in contributions if c.kind == ContributionKind.QUESTION]
             if phase.case_owner_mode == CaseOwnerMode.OUTSIDE:
                 work["shared"] = []  # outside the circle: the summary shows it afterwards
-        if variant == "case_owner":
-            work["queue"] = [c for c in contributions if c.kind == ContributionKind.QUESTION]
-    if phase.step == PhaseStep.EVALUATE:
-        work["evaluation"] = evaluation_results(meeting, meeting.round)
-    if ContributionKind.THEME in phase.member_kinds:
-        work["earlier_themes"] = [t for t in group_themes(meeting.group) if t.meeting_id != meeting.pk][:12]
     return work
 
 
