@@ -51,6 +51,11 @@ class MethodForm(forms.ModelForm):
         }
 
 
+INSTRUCTIONS = [
+    f"{role}_{language}" for role in ("facilitator", "case_owner", "member") for language in ("nl", "en")
+]
+
+
 class PhaseForm(forms.ModelForm):
     member_kinds = forms.MultipleChoiceField(
         label=gettext_lazy("Bijdragen van deelnemers"),
@@ -69,24 +74,9 @@ class PhaseForm(forms.ModelForm):
             "member_kinds",
             "case_owner_mode",
             "reveal_together",
-            "facilitator_nl",
-            "facilitator_en",
-            "case_owner_nl",
-            "case_owner_en",
-            "member_nl",
-            "member_en",
+            *INSTRUCTIONS,
         ]
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 2})
-            for name in [
-                "facilitator_nl",
-                "facilitator_en",
-                "case_owner_nl",
-                "case_owner_en",
-                "member_nl",
-                "member_en",
-            ]
-        }
+        widgets = {name: forms.Textarea(attrs={"rows": 2}) for name in INSTRUCTIONS}
 
 
 PhaseFormSet = forms.inlineformset_factory(
