@@ -190,12 +190,35 @@ def frame(meeting: Meeting, variant: str, kind: str = "push", only: tuple = (), 
     )
 
 
-def render(meeting: Meeting, audience: str, only: tuple = ()) -> dict:
-    """The channel-layer message for one audience: every variant in every language."""
+def connected_frames(meeting: Meeting) -> set[tuple[str, str]]:
+    """(variant, language) of every socket connected to the meeting now: one query."""
+    fresh_since = timezone.now() - Connection.STALE_AFTER
+    needed = set()
+    for audience, user_id, language, sees_case in Connection.objects.filter(
+        meeting=meeting, last_seen__gte=fresh_since
+    ).values_list("audience", "user_id", "language", "sees_case"):
+        if audience != "member":
+            variant = audience
+        elif not sees_case:
+            variant = "member_pending"
+        else:
+            variant = "case_owner" if user_id == meeting.case_owner_id else "member"
+        needed.add((variant, language or settings.LANGUAGE_CODE))
+    return needed
+
+
+def render(meeting: Meeting, audience: str, only: tuple = (), needed=None) -> dict:
+    """The channel-layer message for one audience: each variant in each language,
+    or only the (variant, language) pairs in `needed` (a socket missing from it renders its own)."""
     frames = {}
     for variant in AUDIENCE_VARIANTS[audience]:
+        languages = [
+            code for code, _name in settings.LANGUAGES if needed is None or (variant, code) in needed
+        ]
+        if not languages:
+            continue
         context = live_context(meeting, variant, with_presence=not only or "presence-panel" in only)
-        for language, _name in settings.LANGUAGES:
+        for language in languages:
             with translation.override(language):
                 frames[f"{variant}:{language}"] = frame(meeting, variant, only=only, context=context)
     return {
@@ -214,9 +237,13 @@ def _send(meeting: Meeting, audiences, only: tuple = ()) -> None:
     up from a snapshot when their sockets reconnect.
     """
     layer = get_channel_layer()
+    needed = connected_frames(meeting)
     for audience in audiences:
+        if not any(variant in AUDIENCE_VARIANTS[audience] for variant, _language in needed):
+            continue  # nobody of this audience is connected
         try:
-            async_to_sync(layer.group_send)(group_name(meeting.pk, audience), render(meeting, audience, only))
+            message = render(meeting, audience, only, needed)
+            async_to_sync(layer.group_send)(group_name(meeting.pk, audience), message)
         except Exception:  # noqa: BLE001 -- Redis unreachable, full, timing out…
             logger.exception("push to meeting %s (%s) failed", meeting.pk, audience)
 

@@ -121,6 +121,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
                     "meeting_id": self.meeting_id,
                     "user_id": self.person_id,
                     "audience": self.audience,
+                    "language": self.language,
+                    "sees_case": self.sees_case,
                     "last_seen": timezone.now(),
                 },
             )
@@ -191,7 +193,11 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         if event["audience"] != getattr(self, "audience", None):
             return  # queued while this socket still listened to every audience
         variant = self._variant(event["case_owner_id"])
-        await self.send(text_data=event["frames"][f"{variant}:{self.language}"])
+        frame = event["frames"].get(f"{variant}:{self.language}")
+        if frame is None:  # connected after the push looked who is connected: render our own
+            frame = await database_sync_to_async(self._snapshot)()
+        if frame:
+            await self.send(text_data=frame)
 
     async def access_check(self, event):
         """Access changed (logout, membership, revoked phone, agreements accepted)."""
@@ -208,4 +214,5 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         if sees_case == self.sees_case:
             return None
         self.sees_case = sees_case
+        Connection.objects.filter(channel_name=self.channel_name).update(sees_case=sees_case)
         return self._snapshot()

@@ -657,6 +657,10 @@ class Connection(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="connections")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     audience = models.CharField(max_length=20)
+    # What the socket is pushed: its language, and whether it gets case content.
+    # A push renders only the variants and languages that are connected.
+    language = models.CharField(max_length=8, default="")
+    sees_case = models.BooleanField(default=True)
     channel_name = models.CharField(max_length=200, unique=True)
     connected_at = models.DateTimeField(default=timezone.now)
     last_seen = models.DateTimeField(default=timezone.now)

@@ -7,7 +7,7 @@ from channels.layers import channel_layers
 from django.db import connections
 from django.urls import reverse
 
-from sessions.models import Contribution, Meeting
+from sessions.models import Connection, Contribution, Meeting
 from tests.conftest import client_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -74,8 +74,9 @@ def redis_gone(settings):
 
 
 def test_with_the_channel_layer_gone_commands_still_work_and_say_so_in_health(
-    meeting, facilitator, redis_gone, caplog
+    meeting, facilitator, member, redis_gone, caplog
 ):
+    Connection.objects.create(meeting=meeting, user=member, audience="member", channel_name="phone-1")
     response = client_for(facilitator).post(
         reverse("meetings:command", args=[meeting.pk, "start"]),
         {"version": meeting.version},

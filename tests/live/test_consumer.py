@@ -305,3 +305,19 @@ async def test_new_agreements_take_case_content_off_the_open_sockets_even_the_ca
     assert 'data-testid="accept-first"' in message["html"]["phase-panel"]
     assert "work-panel" not in message["html"]
     await communicator.disconnect()
+
+
+async def test_a_push_without_this_sockets_frame_is_answered_with_its_own_snapshot(meeting, member):
+    from channels.layers import get_channel_layer
+
+    from sessions import broadcast
+
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()  # the snapshot on connect
+    await get_channel_layer().group_send(
+        broadcast.group_name(meeting.pk, "member"),
+        {"type": "meeting.push", "audience": "member", "frames": {}, "case_owner_id": None},
+    )
+    message = await communicator.receive_json_from()
+    assert message["type"] == "snapshot" and message["phase"] == "lobby"
+    await communicator.disconnect()

@@ -144,3 +144,28 @@ def test_query_counts_do_not_grow_with_cases_contributions_and_meetings(
     small = measure_work(meeting, facilitator, member, case_owner)
     grow_content(meeting, 10)
     assert measure_work(meeting, facilitator, member, case_owner) == small
+
+
+def test_a_push_renders_only_what_is_connected(meeting, facilitator, member, case_owner):
+    from sessions.models import Connection
+
+    meeting.set_case_owner(case_owner, meeting.version)
+    assert broadcast.connected_frames(meeting) == set()
+    Connection.objects.create(
+        meeting=meeting, user=member, audience="member", language="nl", channel_name="a"
+    )
+    Connection.objects.create(
+        meeting=meeting, user=case_owner, audience="member", language="en", channel_name="b"
+    )
+    Connection.objects.create(
+        meeting=meeting, user=member, audience="member", language="nl", sees_case=False, channel_name="c"
+    )
+    Connection.objects.create(
+        meeting=meeting, user=facilitator, audience="facilitator", language="nl", channel_name="d"
+    )
+    needed = broadcast.connected_frames(meeting)
+    assert needed == {("member", "nl"), ("case_owner", "en"), ("member_pending", "nl"), ("facilitator", "nl")}
+    frames = broadcast.render(
+        broadcast.load_meeting(meeting.pk), "member", broadcast.PHASE_FRAGMENTS, needed
+    )["frames"]
+    assert set(frames) == {"member:nl", "case_owner:en", "member_pending:nl"}
