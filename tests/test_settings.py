@@ -27,6 +27,19 @@ def manage(*args, **env):
     )
 
 
+def production(**overrides) -> dict:
+    """The production variables of the README's configuration table; override or drop (None) one."""
+    env = {
+        "DJANGO_DEBUG": "0",
+        "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
+        "DJANGO_ALLOWED_HOSTS": "intervisie.example.org",
+        "REDIS_URL": "redis://127.0.0.1:6379/0",
+        "FIELD_ENCRYPTION_KEYS": Fernet.generate_key().decode(),
+        **overrides,
+    }
+    return {name: value for name, value in env.items() if value is not None}
+
+
 def test_production_without_a_secret_key_refuses_to_start():
     result = manage("check", DJANGO_DEBUG="0")
     assert result.returncode != 0
@@ -39,46 +52,24 @@ def test_the_deploy_check_passes_with_the_required_production_variables():
         "--deploy",
         "--fail-level",
         "WARNING",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="intervisie.example.org",
-        REDIS_URL="redis://127.0.0.1:6379/0",
-        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
+        **production(),
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
 
 
 def test_production_without_an_encryption_key_refuses_to_start():
-    result = manage(
-        "check",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="intervisie.example.org",
-    )
+    result = manage("check", **production(FIELD_ENCRYPTION_KEYS=None, REDIS_URL=None))
     assert result.returncode != 0 and "FIELD_ENCRYPTION_KEYS" in result.stderr
 
 
 def test_a_malformed_encryption_key_stops_the_deploy_check():
-    result = manage(
-        "check",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="intervisie.example.org",
-        REDIS_URL="redis://127.0.0.1:6379/0",
-        FIELD_ENCRYPTION_KEYS="not-a-key",
-    )
+    result = manage("check", **production(FIELD_ENCRYPTION_KEYS="not-a-key"))
     assert result.returncode != 0 and "intervisie.E001" in result.stderr + result.stdout
 
 
 def test_production_without_redis_is_warned_about():
-    result = manage(
-        "check",
-        DJANGO_DEBUG="0",
-        DJANGO_SECRET_KEY=secrets.token_urlsafe(50),
-        DJANGO_ALLOWED_HOSTS="intervisie.example.org",
-        FIELD_ENCRYPTION_KEYS=Fernet.generate_key().decode(),
-    )
+    result = manage("check", **production(REDIS_URL=None))
     assert "intervisie.W001" in result.stderr + result.stdout
 
 

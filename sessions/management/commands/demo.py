@@ -265,7 +265,7 @@ class Command(BaseCommand):
                 safe=5,
                 stayed=4 + index % 2,
                 critical=3 + index % 2,
-                take_away=data["take_aways"][index % len(data["take_aways"])] if index < 3 else "",
+                take_away=data["take_aways"][index] if index < len(data["take_aways"]) else "",
             )
 
     def _other_group(self, spec: dict, coordinator) -> None:
