@@ -214,6 +214,10 @@ class Command(BaseCommand):
                 self._past_case(meeting, users, offset + 2)
             elif offset == 0:
                 today_meeting = meeting
+        if today_meeting.scheduled_end <= timezone.now():  # run later in the day: still today, not over
+            start = timezone.localtime().replace(minute=0, second=0, microsecond=0)
+            today_meeting.scheduled_start, today_meeting.scheduled_end = start, start + timedelta(hours=2)
+            today_meeting.save(update_fields=["scheduled_start", "scheduled_end"])
         for model in (JoinRequest, Connection, Contribution, CaseVote, Evaluation):
             model.objects.filter(meeting=today_meeting).delete()
         today_meeting.reset_to_lobby()
