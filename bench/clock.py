@@ -4,8 +4,9 @@ Each simulated client has a clock off by up to ±5 minutes and a network that
 adds 100±50 ms each way (a sleep before every send and after every receive).
 It estimates its offset the way static/js/live.js does: five pings 150 ms
 apart, offset = ((t1 - t0) + (t2 - t3)) / 2 of the sample with the lowest
-round trip. Then all clients compute deadline - (their now + offset) at the
-same true instant, and we compare that with the server's deadline - now.
+round trip among the last eight (a reconnect keeps the earlier socket's).
+Then all clients compute deadline - (their now + offset) at the same true
+instant, and we compare that with the server's deadline - now.
 """
 
 import asyncio
@@ -19,6 +20,7 @@ from websockets.exceptions import ConnectionClosed, WebSocketException
 SKEW_MS = 5 * 60 * 1000
 LATENCY_S = (0.050, 0.150)  # one way, uniform: 100 ± 50 ms
 SAMPLE_COUNT = 5
+SAMPLES_KEPT = 8  # live.js keeps the last 8, across a reconnect too
 SAMPLE_EVERY_S = 0.150
 ATTEMPTS = 8  # connection attempts, with live.js's jittered backoff in between
 
@@ -37,6 +39,8 @@ class SkewedClient:
         self.got_snapshot = asyncio.Event()
         self.got_samples = asyncio.Event()
         self.first_pong_at = None
+        self.pongs = 0  # answered pings, over every socket
+        self.wanted = SAMPLE_COUNT
         self.in_flight: set[asyncio.Task] = set()
         self.refused = 0  # attempts that failed and were retried
 
@@ -88,10 +92,11 @@ class SkewedClient:
             t3 = self.now_ms()
             rtt = t3 - message["t0"] - (message["t2"] - message["t1"])
             offset = ((message["t1"] - message["t0"]) + (message["t2"] - t3)) / 2
-            self.samples.append((rtt, offset))
+            self.samples = [*self.samples, (rtt, offset)][-SAMPLES_KEPT:]
             self.offset_ms = min(self.samples)[1]
             self.first_pong_at = self.first_pong_at or time.perf_counter()
-            if len(self.samples) >= SAMPLE_COUNT:
+            self.pongs += 1
+            if self.pongs >= self.wanted:
                 self.got_samples.set()
         elif message.get("type") in ("snapshot", "push"):
             self.deadline = message["deadline"]
@@ -104,8 +109,11 @@ class SkewedClient:
         await self.ws.send(json.dumps({"type": "ping", "t0": t0}))
 
     async def estimate(self) -> None:
-        """Five pings 150 ms apart, like live.js on open; wait for the answers."""
-        self.samples, self.first_pong_at = [], None
+        """Five pings 150 ms apart, like live.js on open; wait for the answers.
+
+        Like live.js, the samples of an earlier socket stay (the last 8 in all).
+        """
+        self.first_pong_at, self.wanted = None, self.pongs + SAMPLE_COUNT
         self.got_samples.clear()
         await asyncio.gather(*(self._ping(i * SAMPLE_EVERY_S) for i in range(SAMPLE_COUNT)))
         await asyncio.wait_for(self.got_samples.wait(), 30)

@@ -1,5 +1,7 @@
 """Fan-out latency: from just before a command's POST until the last socket of
-its room has received the push with the new version.
+its room has received the new version: first its state (the project sends a
+command's state ahead of the rendered fragments), then the complete push
+with the fragments (the floor's one frame is both).
 
 The same code measures the project and the floor app; a Target says how to
 reach one of them (socket URL and headers, and the command request).
@@ -30,7 +32,8 @@ class Stats:
     refused: int = 0  # attempts that failed (each retried while attempts were left)
     failure_kinds: dict = field(default_factory=lambda: defaultdict(int))
     not_snapshot_first: int = 0
-    latencies_ms: list[float] = field(default_factory=list)
+    latencies_ms: list[float] = field(default_factory=list)  # until every socket has the new state
+    complete_ms: list[float] = field(default_factory=list)  # ... and the fragments too
     post_ms: list[float] = field(default_factory=list)
     lost: int = 0
     out_of_order: int = 0
@@ -51,17 +54,20 @@ class Room:
         self.facilitator_session = facilitator_session
         self.version = -1
         self.phase = ""
-        self.arrivals: dict[int, dict[int, float]] = defaultdict(dict)
+        self.arrivals: dict[int, dict[int, float]] = defaultdict(dict)  # first frame of a version
+        self.complete: dict[int, dict[int, float]] = defaultdict(dict)  # first one with fragments
         self.waiters: dict[int, asyncio.Event] = {}
         self.busy = False
 
     def seen(self, socket: int, message: dict, at: float) -> None:
         version = message["version"]
         self.arrivals[version].setdefault(socket, at)
+        if "html" in message:
+            self.complete[version].setdefault(socket, at)
         if version > self.version:
             self.version, self.phase = version, message.get("phase", "")
         waiter = self.waiters.get(version)
-        if waiter and len(self.arrivals[version]) >= self.size:
+        if waiter and len(self.complete[version]) >= self.size:
             waiter.set()
 
 
@@ -176,7 +182,7 @@ async def _listen(ws, room: Room, index: int, stats: Stats) -> None:
         async for raw in ws:
             at = time.perf_counter()
             message = json.loads(raw)
-            if message.get("type") not in ("push", "snapshot"):
+            if message.get("type") not in ("state", "push", "snapshot"):
                 continue
             if message["type"] == "push":
                 stats.push_bytes.append(len(raw))
@@ -269,7 +275,7 @@ async def change(target: Target, room: Room, stats: Stats, record: bool = True) 
     """One command, and the wait until every socket of the room has its push."""
     expected = room.version + 1
     waiter = room.waiters[expected] = asyncio.Event()
-    if len(room.arrivals[expected]) >= room.size:
+    if len(room.complete[expected]) >= room.size:
         waiter.set()
     path, headers = target.command(room)
     started = time.perf_counter()
@@ -288,10 +294,11 @@ async def change(target: Target, room: Room, stats: Stats, record: bool = True) 
     try:
         await asyncio.wait_for(waiter.wait(), CHANGE_TIMEOUT)
     except TimeoutError:
-        stats.lost += room.size - len(room.arrivals[expected])
+        stats.lost += room.size - len(room.complete[expected])
     else:
         if record:
             stats.latencies_ms.append((max(room.arrivals[expected].values()) - started) * 1000)
+            stats.complete_ms.append((max(room.complete[expected].values()) - started) * 1000)
             stats.post_ms.append((answered - started) * 1000)
     del room.waiters[expected]
 

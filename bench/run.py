@@ -81,6 +81,7 @@ def _pass_result(target, stats: fanout.Stats, sockets: list) -> dict:
         "failure_kinds": dict(stats.failure_kinds),
         "not_snapshot_first": stats.not_snapshot_first,
         "latency": summary(stats.latencies_ms),
+        "complete": summary(stats.complete_ms),
         "post": summary(stats.post_ms),
         "lost": stats.lost,
         "out_of_order": stats.out_of_order,

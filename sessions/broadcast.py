@@ -13,6 +13,7 @@ import json
 import logging
 import math
 import time
+from functools import partial
 
 from asgiref.sync import async_to_sync
 from channels.db import database_sync_to_async
@@ -65,8 +66,16 @@ def state(meeting: Meeting) -> dict:
         "deadline": epoch_ms(meeting.phase_deadline) if meeting.phase_deadline else None,
         "paused": meeting.is_paused,
         "remaining": int(remaining.total_seconds() * 1000) if remaining is not None else None,
+        "allotted": int(meeting.phase_allotted.total_seconds() * 1000) if meeting.phase_allotted else None,
         "server_time": int(time.time() * 1000),
     }
+
+
+def phase_title(meeting: Meeting) -> str:
+    """The heading of the live screens, in the active language."""
+    if meeting.is_live and meeting.current_phase:
+        return meeting.current_phase.name
+    return _("Welkom") if meeting.status == Meeting.Status.SCHEDULED else _("Afgesloten")
 
 
 def format_remaining(milliseconds: int) -> str:
@@ -125,9 +134,9 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
         "phase": phase,
         "variant": variant,
         "instruction": lazy(phase.instruction, str)(role) if phase else "",
+        "phase_title": lazy(phase_title, str)(meeting),
         "state": state(meeting),
         "countdown": countdown_text(meeting),
-        "allotted_ms": int(meeting.phase_allotted.total_seconds() * 1000) if meeting.phase_allotted else "",
         **extra,
     }
     if meeting.status == Meeting.Status.SCHEDULED and variant in ("member", "case_owner", "member_pending"):
@@ -229,23 +238,48 @@ def render(meeting: Meeting, audience: str, only: tuple = (), needed=None) -> di
     }
 
 
-def _send(meeting: Meeting, audiences, only: tuple = ()) -> None:
+def state_frames(meeting: Meeting) -> dict:
+    """The new state on its own, one frame per language: enough for a screen to
+    show the new phase, its colour and the countdown before the fragments arrive."""
+    frames = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            message = {"type": "state", **state(meeting), "name": phase_title(meeting)}
+            frames[language] = json.dumps({**message, "announce": announcement(meeting)})
+    return frames
+
+
+def _send(meeting: Meeting, audiences, only: tuple = (), state_first: bool = False) -> None:
     """From synchronous code (a view's thread, after the commit).
+
+    With `state_first` (a command: `meeting` is the instance it changed) the
+    new state goes out before anything is rendered, then the fragments follow
+    from a fresh load, at the same version.
 
     The change is saved whether or not the push goes out: with the channel
     layer down (Redis gone) the request still succeeds, and the screens catch
     up from a snapshot when their sockets reconnect.
     """
     layer = get_channel_layer()
+    if state_first:  # to every audience without asking who is connected: a query costs more
+        frames = state_frames(meeting)
+        for audience in audiences:
+            message = {"type": "meeting.state", "audience": audience, "frames": frames}
+            _group_send(layer, meeting.pk, audience, message)
+        meeting = load_meeting(meeting.pk)
     needed = connected_frames(meeting)
     for audience in audiences:
-        if not any(variant in AUDIENCE_VARIANTS[audience] for variant, _language in needed):
-            continue  # nobody of this audience is connected
-        try:
-            message = render(meeting, audience, only, needed)
-            async_to_sync(layer.group_send)(group_name(meeting.pk, audience), message)
-        except Exception:  # noqa: BLE001 -- Redis unreachable, full, timing out…
-            logger.exception("push to meeting %s (%s) failed", meeting.pk, audience)
+        if any(variant in AUDIENCE_VARIANTS[audience] for variant, _language in needed):
+            _group_send(layer, meeting.pk, audience, partial(render, meeting, audience, only, needed))
+
+
+def _group_send(layer, meeting_id: int, audience: str, message) -> None:
+    """Send one message (or what a callable renders) to an audience; failures are logged, not raised."""
+    try:
+        message = message() if callable(message) else message
+        async_to_sync(layer.group_send)(group_name(meeting_id, audience), message)
+    except Exception:  # noqa: BLE001 -- Redis unreachable, full, timing out…
+        logger.exception("push to meeting %s (%s) failed", meeting_id, audience)
 
 
 # A phase change leaves the facilitator's presence lists as they were.
@@ -257,6 +291,11 @@ PRESENCE_FRAGMENTS = ("presence-panel",)
 def meeting_changed(meeting_id: int) -> None:
     """Push the new state to every audience once the transaction commits."""
     transaction.on_commit(lambda: _send(load_meeting(meeting_id), AUDIENCE_VARIANTS, only=PHASE_FRAGMENTS))
+
+
+def command_applied(meeting: Meeting) -> None:
+    """Like meeting_changed, for the meeting a command just changed: its state goes out first."""
+    transaction.on_commit(lambda: _send(meeting, AUDIENCE_VARIANTS, only=PHASE_FRAGMENTS, state_first=True))
 
 
 def contributions_changed(meeting_id: int) -> None:

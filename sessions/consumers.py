@@ -26,11 +26,21 @@ from . import broadcast
 from .access import sees_case_content, viewer_for
 from .models import Connection, Meeting
 
+HANDSHAKE_BUDGET = 4.0  # s; daphne drops a handshake not accepted within 5 s (--websocket_connect_timeout)
 MAX_MESSAGE_BYTES = 4096
 MAX_MESSAGES_PER_SECOND = 20
 HELLO_EVERY = 1.0  # a hello may ask for a snapshot this often at most
 LAST_SEEN_EVERY = 20.0  # a ping refreshes last_seen and rechecks access this often
 FORBIDDEN = 4403
+
+
+def stamp_arrival(app):
+    """ASGI middleware (outermost): when the handshake arrived, for MeetingConsumer._open."""
+
+    async def stamped(scope, receive, send):
+        return await app({**scope, "received_at": time.monotonic()}, receive, send)
+
+    return stamped
 
 
 class MeetingConsumer(AsyncWebsocketConsumer):
@@ -68,8 +78,14 @@ class MeetingConsumer(AsyncWebsocketConsumer):
     def _open(self) -> str | None:
         """Admit this socket, record it, and render its snapshot; None to refuse.
 
-        The user and session are those the auth middleware just loaded.
+        The user and session are those the auth middleware just loaded. A
+        handshake that waited in the database queue until daphne has (nearly)
+        dropped it is refused at once: after a restart every phone arrives at
+        the same moment, and work for sockets that are gone would make the
+        queue longer for the ones that retry (a congestion collapse).
         """
+        if time.monotonic() - self.scope.get("received_at", time.monotonic()) > HANDSHAKE_BUDGET:
+            return None
         meeting = Meeting.objects.filter(pk=self.meeting_id).first()
         viewer = meeting and viewer_for(meeting, self.scope.get("user"), self.scope.get("session"))
         if not viewer or (self.presenter and not viewer.is_facilitator):
@@ -198,6 +214,11 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             frame = await database_sync_to_async(self._snapshot)()
         if frame:
             await self.send(text_data=frame)
+
+    async def meeting_state(self, event):
+        """A command's new state, ahead of its fragments (broadcast.state_frames)."""
+        if event["audience"] == getattr(self, "audience", None):
+            await self.send(text_data=event["frames"][self.language])
 
     async def access_check(self, event):
         """Access changed (logout, membership, revoked phone, agreements accepted)."""

@@ -353,7 +353,7 @@ class Meeting(models.Model):
             )
             from . import broadcast
 
-            broadcast.meeting_changed(self.pk)
+            broadcast.command_applied(self)
 
     def _enter_phase(self, phase: MethodPhase, now) -> dict:
         allotted = timedelta(minutes=phase.minutes)

@@ -44,10 +44,15 @@ def login_or_admitted_device(view):
     return wrapper
 
 
-def _get_meeting_for_viewer(request: HttpRequest, pk: int) -> tuple[Meeting, Viewer]:
-    """The meeting and who is asking; anyone outside the group gets a 404."""
+def _get_meeting_for_viewer(
+    request: HttpRequest, pk: int, load=broadcast.load_meeting
+) -> tuple[Meeting, Viewer]:
+    """The meeting and who is asking; anyone outside the group gets a 404.
+
+    `load` fetches the meeting: by default with everything a page renders.
+    """
     try:
-        meeting = broadcast.load_meeting(pk)
+        meeting = load(pk)
     except Meeting.DoesNotExist:
         raise Http404 from None
     viewer = viewer_for(meeting, request.user, request.session)
@@ -56,8 +61,8 @@ def _get_meeting_for_viewer(request: HttpRequest, pk: int) -> tuple[Meeting, Vie
     return meeting, viewer
 
 
-def _get_meeting_for_facilitator(request: HttpRequest, pk: int) -> Meeting:
-    meeting, viewer = _get_meeting_for_viewer(request, pk)
+def _get_meeting_for_facilitator(request: HttpRequest, pk: int, load=broadcast.load_meeting) -> Meeting:
+    meeting, viewer = _get_meeting_for_viewer(request, pk, load)
     if not viewer.is_facilitator:
         raise PermissionDenied
     return meeting
@@ -126,6 +131,10 @@ def presenter(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def _meeting_to_command(pk: int) -> Meeting:
+    return Meeting.objects.select_related("method").get(pk=pk)
+
+
 COMMANDS = {
     "start": Meeting.start,
     "advance": Meeting.advance,
@@ -164,8 +173,12 @@ CHOICE_COMMANDS = {"case_owner": _set_case_owner, "method": _set_method}
 
 @require_POST
 def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """Run one facilitator command on the version the facilitator's screen showed."""
-    meeting = _get_meeting_for_facilitator(request, pk)
+    """Run one facilitator command on the version the facilitator's screen showed.
+
+    The meeting is loaded lean: a command is the start of every phase change's
+    push, and its state goes out before anything is rendered (broadcast.command_applied).
+    """
+    meeting = _get_meeting_for_facilitator(request, pk, load=_meeting_to_command)
     if name not in COMMANDS and name not in CHOICE_COMMANDS:
         raise Http404
     version = request.POST.get("version", "")

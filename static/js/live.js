@@ -63,7 +63,8 @@
       clearTimeout(openTimer);
       retries = 0;
       failedOpens = 0;
-      samples = [];
+      // The samples of the last socket stay: a reconnect does not move this clock, and a
+      // server busy with many reconnecting phones answers late, which only raises round trips.
       lastMessageAt = Date.now();
       setConnection("online");
       sendOutbox();
@@ -106,10 +107,10 @@
 
   // Make sure the screen is current: ask for a snapshot if behind, reconnect if closed.
   function refresh(resyncClock) {
+    if (resyncClock) samples = []; // back from sleep: this clock may have been set meanwhile
     if (socket && socket.readyState === WebSocket.OPEN) {
       send({ type: "hello", version: version });
       if (resyncClock) {
-        samples = [];
         for (var i = 0; i < SAMPLE_COUNT; i++) setTimeout(ping, i * 150);
       }
       return;
@@ -161,6 +162,7 @@
     if (message.version < version) return; // an older push overtaken by a snapshot
     version = message.version;
     root.dataset.version = version;
+    if (message.type === "state") drawState(message);
     Object.keys(message.html || {}).forEach(function (id) {
       var target = document.getElementById(id);
       if (!target) return;
@@ -199,6 +201,21 @@
     }
     keepAwake(phase !== "lobby" && phase !== "closed");
     drawCountdowns();
+  }
+
+  // A command's state arrives ahead of its fragments: show the phase and the
+  // countdown now; the fragments that follow redraw the rest.
+  function drawState(message) {
+    document.querySelectorAll("[data-testid=phase]").forEach(function (el) { el.dataset.phase = message.phase; });
+    var heading = document.getElementById("phase-name");
+    if (heading) heading.textContent = message.name;
+    document.querySelectorAll("[data-testid=countdown]").forEach(function (el) {
+      el.dataset.deadline = message.deadline === null ? "" : message.deadline;
+      el.dataset.paused = message.paused ? "true" : "false";
+      el.dataset.remaining = message.remaining === null ? "" : message.remaining;
+      el.dataset.total = message.allotted === null ? "" : message.allotted;
+      el.classList.toggle("is-paused", message.paused);
+    });
   }
 
   // Pushed HTML is the same for every member; what concerns this person (their

@@ -77,7 +77,7 @@ async def test_clock_pings_are_answered(meeting, member):
     await communicator.disconnect()
 
 
-async def test_a_command_is_pushed_to_every_audience(meeting, facilitator, member, case_owner):
+async def test_a_command_is_pushed_to_every_audience_state_first(meeting, facilitator, member, case_owner):
     sockets = {}
     for name, user, path in [
         ("member", member, ""),
@@ -91,18 +91,21 @@ async def test_a_command_is_pushed_to_every_audience(meeting, facilitator, membe
         sockets[name] = communicator
     await sync_to_async(meeting.set_case_owner)(case_owner, 0)
     await sync_to_async(meeting.start)(1)
-    pushes = {}
+    states, pushes = {}, {}
     for name, communicator in sockets.items():
         while True:  # skip the case-owner push and presence updates
             message = await communicator.receive_json_from()
             if message["version"] == 2:
                 break
-        pushes[name] = message
-    for message in pushes.values():
-        assert message["type"] == "push"
-        assert message["phase"] == "inventarisatie"
-        assert message["deadline"] > message["server_time"]
+        states[name] = message
+        pushes[name] = await communicator.receive_json_from()
     phase = meeting.current_phase
+    for state, message in zip(states.values(), pushes.values(), strict=True):
+        assert state["type"] == "state" and "html" not in state
+        assert state["name"] == phase.name_nl and state["allotted"] == phase.minutes * 60_000
+        assert message["type"] == "push" and message["version"] == 2
+        assert message["phase"] == state["phase"] == "inventarisatie"
+        assert message["deadline"] == state["deadline"] > message["server_time"]
     assert phase.case_owner_nl in pushes["case_owner"]["html"]["phase-panel"]
     assert phase.member_nl in pushes["member"]["html"]["phase-panel"]
     assert phase.facilitator_nl in pushes["facilitator"]["html"]["phase-panel"]
@@ -320,4 +323,16 @@ async def test_a_push_without_this_sockets_frame_is_answered_with_its_own_snapsh
     )
     message = await communicator.receive_json_from()
     assert message["type"] == "snapshot" and message["phase"] == "lobby"
+    await communicator.disconnect()
+
+
+async def test_a_handshake_that_waited_past_the_budget_is_refused_without_work(meeting, member, monkeypatch):
+    """After a restart every phone arrives at once; a socket daphne has dropped is not admitted."""
+    monkeypatch.setattr("sessions.consumers.HANDSHAKE_BUDGET", -1)  # every handshake has waited too long
+    communicator, connected = await open_socket(meeting, await cookie_for(member))
+    assert not connected
+    assert not await sync_to_async(Connection.objects.filter(meeting=meeting).exists)()
+    monkeypatch.setattr("sessions.consumers.HANDSHAKE_BUDGET", 4.0)
+    communicator, connected = await open_socket(meeting, await cookie_for(member))
+    assert connected
     await communicator.disconnect()
