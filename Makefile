@@ -46,8 +46,11 @@ lint: venv
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 
+# With REDIS_URL and a PostgreSQL DATABASE_URL set, the scale-out run follows (two daphne processes).
 bench: venv
 	$(PY) bench/run.py $(BENCH_ARGS)
+	@if [ -n "$$REDIS_URL" ] && case "$$DATABASE_URL" in postgres*) true;; *) false;; esac; then \
+	  $(PY) bench/run.py --scale-out $(BENCH_ARGS); fi
 
 clean:
 	rm -rf $(VENV) db.sqlite3 test_db.sqlite3*

@@ -74,11 +74,15 @@ class Room:
 class Target:
     """How to reach a server under test. Subclasses say what a command is."""
 
-    def __init__(self, label: str, port: int):
+    def __init__(self, label: str, port: int, socket_ports: tuple = ()):
         self.label, self.port = label, port
+        self.socket_ports = socket_ports or (port,)  # sockets take these in turn (scale-out: two servers)
         self.origin = f"http://127.0.0.1:{port}"
 
-    def socket_url(self, room: Room) -> str:
+    def socket_port(self, index: int) -> int:
+        return self.socket_ports[index % len(self.socket_ports)]
+
+    def socket_url(self, room: Room, index: int = 0) -> str:
         raise NotImplementedError
 
     def socket_headers(self, room: Room, index: int) -> dict:
@@ -90,15 +94,17 @@ class Target:
 
 
 class ProjectTarget(Target):
-    def __init__(self, label: str, port: int, phases: list[str]):
-        super().__init__(label, port)
+    def __init__(self, label: str, port: int, phases: list[str], socket_ports: tuple = ()):
+        super().__init__(label, port, socket_ports)
         self.phases = phases
 
-    def socket_url(self, room):
-        return f"ws://127.0.0.1:{self.port}/ws/meetings/{room.key}/"
+    def socket_url(self, room, index=0):
+        return f"ws://127.0.0.1:{self.socket_port(index)}/ws/meetings/{room.key}/"
 
     def socket_headers(self, room, index):
-        return {"Origin": self.origin, "Cookie": f"sessionid={room.member_sessions[index]}"}
+        # A room larger than the group (the 200-socket meeting): members on several devices.
+        session = room.member_sessions[index % len(room.member_sessions)]
+        return {"Origin": f"http://127.0.0.1:{self.socket_port(index)}", "Cookie": f"sessionid={session}"}
 
     def command(self, room):
         if room.phase == "lobby":
@@ -118,8 +124,8 @@ class ProjectTarget(Target):
 
 
 class FloorTarget(Target):
-    def socket_url(self, room):
-        return f"ws://127.0.0.1:{self.port}/ws/rooms/{room.key}/"
+    def socket_url(self, room, index=0):
+        return f"ws://127.0.0.1:{self.socket_port(index)}/ws/rooms/{room.key}/"
 
     def command(self, room):
         return f"/rooms/{room.key}/send/", {}
@@ -216,7 +222,7 @@ async def _open(target: Target, room: Room, index: int, stats: Stats, gate, atte
         for attempt in range(attempts):
             try:
                 ws = await connect(
-                    target.socket_url(room),
+                    target.socket_url(room, index),
                     additional_headers=target.socket_headers(room, index),
                     open_timeout=60,
                     ping_interval=None,

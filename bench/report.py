@@ -21,10 +21,16 @@ def _verdict(ok: bool) -> str:
 
 
 def markdown(mode_name: str, mode: dict, args, about: dict, results: list[dict]) -> str:
-    command = "make bench BENCH_ARGS=--quick" if mode_name == "quick" else "make bench"
+    command = "make bench BENCH_ARGS=--quick" if args.quick else "make bench"
     floor = next(r for r in results if r["label"].startswith("floor"))
+    title = {
+        "quick": "Quick run",
+        "full": "Full run",
+        "scale-out": f"Scale-out run ({'quick' if args.quick else 'full'} size, REDIS_URL and a PostgreSQL "
+        "DATABASE_URL set)",
+    }[mode_name]
     lines = [
-        f"### {mode_name.capitalize()} run (`{command}`)",
+        f"### {title} (`{command}`)",
         "",
         f"- Date: {about['date']}",
         f"- Machine: {about['nproc']} cores ({about['cpu'] or 'unknown CPU'}), Python {about['python']}; "
@@ -65,6 +71,7 @@ def markdown(mode_name: str, mode: dict, args, about: dict, results: list[dict])
             f"p50 / floor p50 = {median_ratio:.1f}; complete p99 / floor p99 = {complete_ratio:.2f}; "
             f"the POST itself took p50 {_ms(r['post']['p50'])} ms, p99 {_ms(r['post']['p99'])} ms"
         )
+    lines += _big_room(results)
     problems = [
         f"{r['label']}: {r['connect_failures']} sockets failed to open {r['failure_kinds'] or ''}, "
         f"{r['not_snapshot_first']} "
@@ -150,9 +157,42 @@ def markdown(mode_name: str, mode: dict, args, about: dict, results: list[dict])
     return "\n".join(lines) + "\n"
 
 
+def _big_room(results: list[dict]) -> list[str]:
+    """One meeting with many sockets (the issue's 200), when the run measured it."""
+    big = [(r["label"], r["big"]) for r in results if "big" in r]
+    if not big:
+        return []
+    lines = [
+        "",
+        f"One meeting with {big[0][1]['sockets']} sockets (its 8 members on many devices each), "
+        "phase changes one at a time (ms, as above):",
+        "",
+        "| server | p50 | p95 | p99 | max | complete p50/p99 | lost | out of order | failed POSTs |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for label, r in big:
+        latency, complete = r["latency"], r["complete"]
+        lines.append(
+            f"| {label} | {_ms(latency['p50'])} | {_ms(latency['p95'])} | {_ms(latency['p99'])} "
+            f"| {_ms(latency['max'])} | {_ms(complete['p50'])}/{_ms(complete['p99'])} | {r['lost']} "
+            f"| {r['out_of_order']} | {r['failed_commands']} |"
+        )
+    floor = big[0][1]["latency"]["p99"]
+    lines.append("")
+    for label, r in big[1:]:
+        ratio, complete_ratio = r["latency"]["p99"] / floor, r["complete"]["p99"] / floor
+        lines.append(
+            f"- {label}: p99 / floor p99 = {ratio:.2f} (budget ≤ {FANOUT_BUDGET}): "
+            f"{_verdict(ratio <= FANOUT_BUDGET)}; complete p99 / floor p99 = {complete_ratio:.2f}"
+        )
+    return lines
+
+
 def _weight_and_memory(about: dict, results: list[dict]) -> list[str]:
+    weight = about.get("page_weight")
+    if not weight:
+        return []
     lines = ["", "Page weight of the participant's page on first load (gzip, KB):", ""]
-    weight = about.get("page_weight", {})
     lines.append("| " + " | ".join(weight) + " |")
     lines.append("|" + "---:|" * len(weight))
     lines.append("| " + " | ".join(f"{size / 1024:.1f}" for size in weight.values()) + " |")

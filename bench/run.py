@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -36,9 +37,10 @@ import servers  # noqa: E402
 import weight  # noqa: E402
 
 MODES = {
-    "quick": {"meetings": 20, "changes": 100, "clock_meetings": 20},
-    "full": {"meetings": 250, "changes": 1000, "clock_meetings": 25},
+    "quick": {"meetings": 20, "changes": 100, "clock_meetings": 20, "big_changes": 30},
+    "full": {"meetings": 250, "changes": 1000, "clock_meetings": 25, "big_changes": 200},
 }
+BIG_ROOM = 200  # sockets in the one large meeting (members on several devices each)
 CALM_RECONNECTS = 16  # phones that reconnect a few at a time, after the storm
 CALM_BATCH = 4
 STORM_ATTEMPTS = 10  # per socket, with live.js's backoff in between (at most ~80 s in all)
@@ -229,11 +231,18 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
             for m in meetings
         ]
 
+    def big_meeting():
+        last = meetings[-1]
+        return [fanout.Room(last.pk, BIG_ROOM, last.member_sessions, last.facilitator_session)]
+
     say("floor (daphne) ...")
     with servers.floor_daphne(log) as server:
         target = fanout.FloorTarget("floor (daphne)", server.port)
         floor_rooms = [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
         results.append(await fanout_pass(target, floor_rooms, mode["changes"], rng, args.concurrency))
+        say(f"floor (daphne), one room of {BIG_ROOM} ...")
+        big_room = [fanout.Room(len(meetings), BIG_ROOM)]
+        results[-1]["big"] = await fanout_pass(target, big_room, mode["big_changes"], rng, 1)
     results[-1]["killed"] = [server.label] if server.killed else []
     say("floor (daphne), restarted ...")
     with servers.floor_daphne(log) as server:
@@ -255,6 +264,8 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
                 target, rooms(), mode["changes"], rng, args.concurrency, timer, pid=server.process.pid
             )
         )
+        say(f"project (daphne), one meeting of {BIG_ROOM} sockets ...")
+        results[-1]["big"] = await fanout_pass(target, big_meeting(), mode["big_changes"], rng, 1)
     results[-1]["killed"] = [server.label] if server.killed else []
     say("project (daphne), restarted ...")
     with servers.project_daphne(database_url, log) as server:
@@ -267,8 +278,45 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
         with servers.project_runserver(database_url, log) as server:
             target = fanout.ProjectTarget("project (runserver)", server.port, phases)
             results.append(await fanout_pass(target, rooms(), mode["changes"], rng, args.concurrency))
+            say(f"project (runserver), one meeting of {BIG_ROOM} sockets ...")
+            results[-1]["big"] = await fanout_pass(target, big_meeting(), mode["big_changes"], rng, 1)
         results[-1]["killed"] = [server.label] if server.killed else []
     return results
+
+
+async def measure_scale_out(args, mode: dict, meetings, phases, database_url: str, redis_url: str, log: Path):
+    """Two daphne processes on Redis (and PostgreSQL), every other socket on the second one;
+    the commands go to the first. The floor the same way, on Redis too."""
+    rng = random.Random(args.seed)
+    results = []
+    say("scale-out: floor, two processes on Redis ...")
+    with servers.floor_daphne(log, redis_url, "floor (2 daphne, Redis)") as first:
+        with servers.floor_daphne(log, redis_url, "floor (2 daphne, Redis), second") as second:
+            target = fanout.FloorTarget(first.label, first.port, (first.port, second.port))
+            floor_rooms = [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
+            results.append(await fanout_pass(target, floor_rooms, mode["changes"], rng, args.concurrency))
+    say("scale-out: project, two processes on Redis and PostgreSQL ...")
+    with servers.project_daphne(database_url, log, redis_url, "project (2 daphne, Redis)") as first:
+        with servers.project_daphne(
+            database_url, log, redis_url, "project (2 daphne, Redis), second"
+        ) as second:
+            target = fanout.ProjectTarget(first.label, first.port, phases, (first.port, second.port))
+            rooms = [
+                fanout.Room(m.pk, data.MEMBERS_PER_MEETING, m.member_sessions, m.facilitator_session)
+                for m in meetings
+            ]
+            results.append(await fanout_pass(target, rooms, mode["changes"], rng, args.concurrency))
+    return results
+
+
+def postgres_database(url: str, name: str = "intervisie_bench") -> str:
+    """A fresh database `name` on the server of `url`; its URL."""
+    import psycopg
+
+    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as connection:
+        connection.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+        connection.execute(f"CREATE DATABASE {name}")
+    return urlunsplit(urlsplit(url)._replace(path=f"/{name}"))
 
 
 def machine() -> dict:
@@ -303,12 +351,22 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=1, help="changes in flight at once (default 1)")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--no-docs", action="store_true", help="print only; leave docs/performance.md alone")
+    parser.add_argument(
+        "--scale-out",
+        action="store_true",
+        help="two daphne processes on REDIS_URL and a fresh database on DATABASE_URL's PostgreSQL server",
+    )
     args = parser.parse_args()
-    mode_name = "quick" if args.quick else "full"
-    mode = MODES[mode_name]
+    mode = MODES["quick" if args.quick else "full"]
+    mode_name = "scale-out" if args.scale_out else "quick" if args.quick else "full"
 
     workdir = Path(tempfile.mkdtemp(prefix="intervisie-bench-"))
     database_url = f"sqlite:///{workdir / 'bench.sqlite3'}"
+    redis_url = os.environ.get("REDIS_URL", "")
+    if args.scale_out:
+        if not redis_url or not os.environ.get("DATABASE_URL", "").startswith("postgres"):
+            parser.error("--scale-out needs REDIS_URL and a postgres:// DATABASE_URL")
+        database_url = postgres_database(os.environ["DATABASE_URL"])
     log = ROOT / "artifacts" / "bench-server.log"
     log.parent.mkdir(exist_ok=True)
     log.write_text("")
@@ -318,8 +376,13 @@ def main() -> int:
         say(f"{mode_name}: creating {mode['meetings']} meetings in {database_url} ...")
         data.setup_django(database_url)
         meetings, phases = data.create(mode["meetings"])
-        about["page_weight"] = weight.participant_page(meetings[0].pk, meetings[0].member_sessions[0])
-        results = asyncio.run(measure(args, mode, meetings, phases, database_url, log))
+        if args.scale_out:
+            results = asyncio.run(
+                measure_scale_out(args, mode, meetings, phases, database_url, redis_url, log)
+            )
+        else:
+            about["page_weight"] = weight.participant_page(meetings[0].pk, meetings[0].member_sessions[0])
+            results = asyncio.run(measure(args, mode, meetings, phases, database_url, log))
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
     about["seconds"] = time.perf_counter() - started

@@ -74,17 +74,22 @@ class Server:
                 print(f"{self.label} stopped in {time.monotonic() - started:.1f} s", flush=True)
 
 
-def _env(database_url: str, **extra) -> dict:
+def _env(database_url: str, redis_url: str = "", **extra) -> dict:
+    """Without `redis_url`: one process, the in-memory channel layer, like `make run`."""
     env = {**os.environ, "DJANGO_DEBUG": "1", "DATABASE_URL": database_url, **extra}
     env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-    env.pop("REDIS_URL", None)  # one process, the in-memory channel layer, like `make run`
+    env.pop("REDIS_URL", None)
+    if redis_url:
+        env["REDIS_URL"] = redis_url
     return env
 
 
-def project_daphne(database_url: str, log: Path) -> Server:
+def project_daphne(
+    database_url: str, log: Path, redis_url: str = "", label: str = "project (daphne)"
+) -> Server:
     port = free_port()
     argv = [*SERVER_PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "intervisie.asgi:application"]
-    return Server("project (daphne)", argv, port, _env(database_url), log)
+    return Server(label, argv, port, _env(database_url, redis_url), log)
 
 
 def project_runserver(database_url: str, log: Path) -> Server:
@@ -93,9 +98,9 @@ def project_runserver(database_url: str, log: Path) -> Server:
     return Server("project (runserver)", argv, port, _env(database_url), log)
 
 
-def floor_daphne(log: Path) -> Server:
+def floor_daphne(log: Path, redis_url: str = "", label: str = "floor (daphne)") -> Server:
     port = free_port()
     argv = [*SERVER_PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "floor_app:application"]
-    env = _env("sqlite:////nonexistent/unused.sqlite3", PYTHONPATH=str(BENCH))
+    env = _env("sqlite:////nonexistent/unused.sqlite3", redis_url, PYTHONPATH=str(BENCH))
     env.pop("DJANGO_SETTINGS_MODULE", None)
-    return Server("floor (daphne)", argv, port, env, log)
+    return Server(label, argv, port, env, log)
