@@ -136,7 +136,9 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            "CONFIG": {"hosts": [REDIS_URL]},
+            # Consumers wait on Redis in blocking reads of 5 s (channels_redis' BZPOPMIN); redis-py 8
+            # gives up on a read after 5 s by default, which tore every idle socket down.
+            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}]},
         }
     }
 else:

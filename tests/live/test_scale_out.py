@@ -18,6 +18,7 @@ from django.db import connection
 from django.test import Client
 
 ROOT = Path(__file__).resolve().parents[2]
+IDLE_LONGER_THAN_A_REDIS_READ = 7  # s; channels_redis blocks on Redis for 5 s per read
 pytestmark = [
     pytest.mark.skipif(
         not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith("postgres")),
@@ -133,6 +134,13 @@ def test_a_change_through_one_process_reaches_phones_on_the_other(
 
     assert command(second, meeting, "start", meeting.version, facilitator_cookie) == 204
     assert next_phase_push(phone)["phase"] == "inventarisatie"
+
+    # Idle for longer than the channel layer's blocking read on Redis (5 s): the socket stays
+    # served (with redis-py 8's default read timeout every idle consumer crashed here).
+    time.sleep(IDLE_LONGER_THAN_A_REDIS_READ)
+    meeting.refresh_from_db()
+    assert command(second, meeting, "pause", meeting.version, facilitator_cookie) == 204
+    assert next_phase_push(phone)["paused"] is True
 
     second.stop()  # the other process goes away (a deploy, a crash)
     meeting.refresh_from_db()
