@@ -103,7 +103,7 @@ def choose(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
     case = get_object_or_404(Case, pk=case_id, meeting=meeting)
     version = request.POST.get("version", "")
     try:
-        meeting.choose_case(case, int(version) if version.isdigit() else -1, request.user)
+        meeting.choose_case(case, int(version) if version.isdecimal() else -1, request.user)
     except (StaleVersion, CommandNotAllowed):
         return HttpResponse(status=409)
     return HttpResponse(status=204)

@@ -153,7 +153,7 @@ COMMANDS = {
 def _set_case_owner(meeting: Meeting, request: HttpRequest, version: int) -> None:
     """The member picked in the case-owner list; empty means nobody yet."""
     chosen = request.POST.get("case_owner", "")
-    person = get_user_model().objects.filter(pk=chosen).first() if chosen.isdigit() else None
+    person = get_user_model().objects.filter(pk=chosen).first() if chosen.isdecimal() else None
     if chosen and person is None:
         raise CommandNotAllowed(_("Kies een deelnemer uit de lijst."))
     meeting.set_case_owner(person, version, request.user)
@@ -162,7 +162,7 @@ def _set_case_owner(meeting: Meeting, request: HttpRequest, version: int) -> Non
 def _set_method(meeting: Meeting, request: HttpRequest, version: int) -> None:
     """The method picked in the lobby: a built-in one or the facilitator's own copy."""
     chosen = request.POST.get("method", "")
-    method = Method.available_to(request.user).filter(pk=chosen).first() if chosen.isdigit() else None
+    method = Method.available_to(request.user).filter(pk=chosen).first() if chosen.isdecimal() else None
     if method is None:
         raise CommandNotAllowed(_("Kies een werkvorm uit de lijst."))
     meeting.set_method(method, version, request.user)
@@ -183,7 +183,7 @@ def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         raise Http404
     version = request.POST.get("version", "")
     status, notice = 200, ""
-    if not version.isdigit():
+    if not version.isdecimal():
         status, notice = 400, _("Dit verzoek mist de versie van het scherm; herlaad de pagina.")
     else:
         try:
@@ -274,7 +274,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     if request.method == "POST":
         chosen = (
             members.filter(pk=request.POST.get("member") or 0).first()
-            if (request.POST.get("member", "").isdigit())
+            if (request.POST.get("member", "").isdecimal())
             else None
         )
         if chosen is None:

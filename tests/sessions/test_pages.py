@@ -146,7 +146,7 @@ def test_a_double_click_on_next_moves_one_phase(meeting, facilitator):
     assert meeting.phase == "analyse"
 
 
-@pytest.mark.parametrize("version", ["", "abc", "-1"])
+@pytest.mark.parametrize("version", ["", "abc", "-1", "¹"])  # "¹".isdigit(), yet no int
 def test_a_command_without_a_valid_version_changes_nothing(meeting, facilitator, version):
     response = client_for(facilitator).post(
         command_url(meeting, "start"), {"version": version}, HTTP_HX_REQUEST="true"
