@@ -130,6 +130,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         # secure_delete: erased and re-encrypted texts are overwritten, not left in free pages.
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA secure_delete=ON;",
     }
+elif DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # A pool per process, not a new connection per request (Django's advice under ASGI).
+    DATABASES["default"]["OPTIONS"] = {"pool": {"min_size": 2, "max_size": 10, "timeout": 10}}
 
 REDIS_URL = os.environ.get("REDIS_URL", "")
 if REDIS_URL:
