@@ -10,7 +10,7 @@ SITE_URL ?= $(if $(filter 0.0.0.0,$(HOST)),http://$(or $(LAN_IP),127.0.0.1):$(PO
 
 export DJANGO_DEBUG ?= 1
 
-.PHONY: run test venv chromium migrate lint bench messages clean
+.PHONY: run test venv debian-packages migrate lint bench messages clean
 
 $(VENV)/.installed: pyproject.toml
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
@@ -25,11 +25,16 @@ run: venv
 	$(PY) manage.py demo
 	SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
-# Debian's Chromium for the browser tests (Playwright's own download does not work here).
-chromium:
-	@command -v chromium >/dev/null 2>&1 || { \
-	  if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
-	  else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; fi; }
+# Debian's Chromium for the browser tests (Playwright's own download does not work here),
+# and nginx for the test that runs the deploy recipe of docs/deploy.md.
+debian-packages:
+	@missing=""; \
+	command -v chromium >/dev/null 2>&1 || missing="$$missing chromium"; \
+	command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$$missing nginx"; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then sudo=""; else sudo=sudo; fi; \
+	  $$sudo apt-get update -qq && $$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null; \
+	fi
 
 # axe-core for the accessibility audit (tests/browser/test_accessibility.py), from the npm registry.
 AXE := tests/browser/node_modules/axe-core/axe.min.js
@@ -37,7 +42,7 @@ $(AXE): tests/browser/package.json tests/browser/package-lock.json
 	cd tests/browser && npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-test: venv chromium $(AXE)
+test: venv debian-packages $(AXE)
 	$(PY) -m ruff check .
 	$(PY) manage.py makemigrations --check --dry-run
 	$(PY) -m pytest $(PYTEST_ARGS)

@@ -5,73 +5,14 @@ and restarting one process leaves the other's phones connected and served.
 """
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import pytest
-from django.conf import settings
-from django.db import connection
-from django.test import Client
 
-ROOT = Path(__file__).resolve().parents[2]
+from .servers import Daphne, scaled_out, session_cookie
+
 IDLE_LONGER_THAN_A_REDIS_READ = 7  # s; channels_redis blocks on Redis for 5 s per read
-pytestmark = [
-    pytest.mark.skipif(
-        not (os.environ.get("REDIS_URL") and os.environ.get("DATABASE_URL", "").startswith("postgres")),
-        reason="needs REDIS_URL and a PostgreSQL DATABASE_URL (CI's second run has both)",
-    ),
-    pytest.mark.django_db(transaction=True),
-]
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-class Daphne:
-    def __init__(self):
-        self.port = free_port()
-        self.process = None
-
-    def start(self):
-        db = connection.settings_dict
-        url = f"postgres://{db['USER']}:{db['PASSWORD']}@{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
-        env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1"}
-        env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
-        self.process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "daphne",
-                "-b",
-                "127.0.0.1",
-                "-p",
-                str(self.port),
-                "intervisie.asgi:application",
-            ],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            try:
-                socket.create_connection(("127.0.0.1", self.port), timeout=0.5).close()
-                return
-            except OSError:
-                time.sleep(0.1)
-        raise RuntimeError("daphne did not start")
-
-    def stop(self):
-        self.process.terminate()
-        self.process.wait(timeout=10)
+pytestmark = [scaled_out, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
@@ -83,12 +24,6 @@ def two_processes():
     for process in processes:
         if process.process.poll() is None:
             process.stop()
-
-
-def session_cookie(user) -> str:
-    client = Client()
-    client.force_login(user)
-    return f"{settings.SESSION_COOKIE_NAME}={client.cookies[settings.SESSION_COOKIE_NAME].value}"
 
 
 def command(process: Daphne, meeting, name: str, version: int, cookie: str) -> int:
