@@ -200,12 +200,15 @@ def frame(meeting: Meeting, variant: str, kind: str = "push", only: tuple = (), 
 
 
 def connected_frames(meeting: Meeting) -> set[tuple[str, str]]:
-    """(variant, language) of every socket connected to the meeting now: one query."""
-    fresh_since = timezone.now() - Connection.STALE_AFTER
+    """(variant, language) of every socket connected to the meeting now: one query.
+
+    Every row counts, however long its socket has been silent (presence asks
+    for recent ones): a row left by a crashed process costs a render at most.
+    """
     needed = set()
-    for audience, user_id, language, sees_case in Connection.objects.filter(
-        meeting=meeting, last_seen__gte=fresh_since
-    ).values_list("audience", "user_id", "language", "sees_case"):
+    for audience, user_id, language, sees_case in Connection.objects.filter(meeting=meeting).values_list(
+        "audience", "user_id", "language", "sees_case"
+    ):
         if audience != "member":
             variant = audience
         elif not sees_case:
@@ -339,12 +342,18 @@ def schedule_presence(meeting_id: int) -> None:
     loop.call_later(PRESENCE_DELAY, lambda: loop.create_task(push()))
 
 
-def person_group(user_id: int) -> str:
-    return f"person.{user_id}"
-
-
 def access_changed(user_id: int) -> None:
-    """Make every open socket of this person check its access again (after the commit)."""
-    transaction.on_commit(
-        lambda: async_to_sync(get_channel_layer().group_send)(person_group(user_id), {"type": "access.check"})
-    )
+    """Make every open socket of this person check its access again (after the commit).
+
+    Their sockets are found through `Connection` and told through their meetings'
+    audience groups: a socket listens to one group only, which keeps every push's
+    fan-out cheap (the in-memory layer walks every membership on each receive).
+    """
+
+    def send() -> None:
+        layer = get_channel_layer()
+        sockets = Connection.objects.filter(user_id=user_id).values_list("meeting_id", "audience").distinct()
+        for meeting_id, audience in sockets:
+            _group_send(layer, meeting_id, audience, {"type": "access.check", "user_id": user_id})
+
+    transaction.on_commit(send)

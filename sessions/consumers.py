@@ -67,8 +67,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         if snapshot is None:
             await self.close(code=FORBIDDEN)  # before accept: the handshake is refused
             return
-        self.groups_joined = [audience_groups[self.audience], broadcast.person_group(self.person_id)]
-        await self.channel_layer.group_add(self.groups_joined[1], self.channel_name)
+        self.groups_joined = [audience_groups[self.audience]]
         await self.accept()
         now = time.monotonic()
         self.window_start, self.window_count, self.seen_at, self.hello_at = now, 0, now, 0.0
@@ -222,6 +221,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
 
     async def access_check(self, event):
         """Access changed (logout, membership, revoked phone, agreements accepted)."""
+        if event["user_id"] != getattr(self, "person_id", None):
+            return  # somebody else of this audience
         if not await database_sync_to_async(self._still_allowed)():
             await self.close(code=FORBIDDEN)
             return

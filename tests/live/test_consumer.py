@@ -124,6 +124,20 @@ async def test_a_socket_that_never_speaks_still_gets_pushes(meeting, member):
     await communicator.disconnect()
 
 
+async def test_a_socket_silent_for_longer_than_presence_counts_still_gets_the_fragments(meeting, member):
+    from django.utils import timezone
+
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()
+    long_ago = timezone.now() - Connection.STALE_AFTER * 2  # no ping for that long
+    await sync_to_async(Connection.objects.filter(meeting=meeting).update)(last_seen=long_ago)
+    await sync_to_async(meeting.start)(0)
+    assert (await communicator.receive_json_from())["type"] == "state"
+    push = await communicator.receive_json_from()
+    assert push["type"] == "push" and push["phase"] == "inventarisatie" and "phase-panel" in push["html"]
+    await communicator.disconnect()
+
+
 async def test_hello_with_an_old_version_gets_a_fresh_snapshot(meeting, member, monkeypatch):
     monkeypatch.setattr("sessions.consumers.HELLO_EVERY", 0)
     await sync_to_async(meeting.start)(0)
