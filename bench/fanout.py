@@ -258,10 +258,13 @@ async def open_all(
     gate = asyncio.Semaphore(at_once)
     rng = rng or random.Random(0)
     started = time.perf_counter()
+    sockets = [(room, i) for room in rooms for i in range(room.size)]
     opened = await asyncio.gather(
-        *(_open(target, room, i, stats, gate, attempts, rng) for room in rooms for i in range(room.size))
+        *(_open(target, room, i, stats, gate, attempts, rng) for room, i in sockets)
     )
     stats.connect_seconds = time.perf_counter() - started
+    for room in rooms:  # a change waits for the sockets that got in (the others count as failures)
+        room.size = sum(1 for (r, _i), pair in zip(sockets, opened, strict=True) if r is room and pair)
     return [pair for pair in opened if pair]
 
 

@@ -43,7 +43,7 @@ MODES = {
 BIG_ROOM = 200  # sockets in the one large meeting (members on several devices each)
 CALM_RECONNECTS = 16  # phones that reconnect a few at a time, after the storm
 CALM_BATCH = 4
-STORM_ATTEMPTS = 10  # per socket, with live.js's backoff in between (at most ~80 s in all)
+STORM_ATTEMPTS = 40  # per socket, with live.js's backoff in between (live.js itself never gives up)
 SETTLE_S = 1.0  # after opening the sockets and starting the meetings, before measuring
 
 
@@ -100,6 +100,7 @@ async def fanout_pass(target, rooms, changes: int, rng, concurrency: int, after=
     With the server's `pid`, its memory is read before the sockets open and once they idle.
     """
     stats = fanout.Stats()
+    await fanout.wait_idle(target, rooms[0])  # the disconnects of an earlier pass are done
     rss_before = weight.rss_kb(pid) if pid else None
     sockets = await fanout.open_all(target, rooms, stats)
     say(f"{len(sockets)} sockets open in {stats.connect_seconds:.1f} s")

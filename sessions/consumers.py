@@ -23,10 +23,11 @@ from django.contrib import auth
 from django.utils import timezone, translation
 
 from . import broadcast
-from .access import sees_case_content, viewer_for
+from .access import Viewer, sees_case_content, viewer_for
 from .models import Connection, Meeting
 
 HANDSHAKE_BUDGET = 4.0  # s; daphne drops a handshake not accepted within 5 s (--websocket_connect_timeout)
+MAX_OPENING = 50  # sockets waiting for their database step, per process: about 2 s of work
 MAX_MESSAGE_BYTES = 4096
 MAX_MESSAGES_PER_SECOND = 20
 HELLO_EVERY = 1.0  # a hello may ask for a snapshot this often at most
@@ -45,8 +46,21 @@ def stamp_arrival(app):
 
 class MeetingConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str] = []
+    opening = 0  # sockets of this process between handshake and admission
 
     async def connect(self):
+        if MeetingConsumer.opening >= MAX_OPENING:
+            # Load shedding at the door: refused at once, the phone retries after its backoff,
+            # and those already waiting get in before daphne's handshake timeout.
+            await self.close(code=FORBIDDEN)
+            return
+        MeetingConsumer.opening += 1
+        try:
+            await self._connect()
+        finally:
+            MeetingConsumer.opening -= 1
+
+    async def _connect(self):
         self.meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         chosen = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
         self.language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
@@ -77,16 +91,16 @@ class MeetingConsumer(AsyncWebsocketConsumer):
     def _open(self) -> str | None:
         """Admit this socket, record it, and render its snapshot; None to refuse.
 
-        The user and session are those the auth middleware just loaded. A
+        All of a connect's database work is this one step, the user lookup
+        included (no auth middleware: it would queue a step of its own). A
         handshake that waited in the database queue until daphne has (nearly)
-        dropped it is refused at once: after a restart every phone arrives at
-        the same moment, and work for sockets that are gone would make the
-        queue longer for the ones that retry (a congestion collapse).
+        dropped it is refused before any of it: after a restart every phone
+        arrives at the same moment, and work for sockets that are gone would
+        make the queue longer for the ones that retry (a congestion collapse).
         """
         if time.monotonic() - self.scope.get("received_at", time.monotonic()) > HANDSHAKE_BUDGET:
             return None
-        meeting = Meeting.objects.filter(pk=self.meeting_id).first()
-        viewer = meeting and viewer_for(meeting, self.scope.get("user"), self.scope.get("session"))
+        meeting, viewer = self._viewer()
         if not viewer or (self.presenter and not viewer.is_facilitator):
             return None
         self.person_id = viewer.person.pk
@@ -97,19 +111,19 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             meeting.mark_present([self.person_id])
         return self._snapshot()
 
-    def _viewer(self):
-        """Who this socket belongs to now, read afresh from the database."""
+    def _viewer(self) -> tuple[Meeting | None, Viewer | None]:
+        """The meeting, and who this socket belongs to now, read afresh from the database."""
         meeting = Meeting.objects.filter(pk=self.meeting_id).first()
         if meeting is None:
-            return None
+            return None, None
         session = self.scope.get("session")
         if session is not None and session.session_key:
             session = import_module(settings.SESSION_ENGINE).SessionStore(session.session_key)
         user = auth.get_user(SimpleNamespace(session=session)) if session is not None else None
-        return viewer_for(meeting, user, session)
+        return meeting, viewer_for(meeting, user, session)
 
     def _still_allowed(self) -> bool:
-        viewer = self._viewer()
+        _meeting, viewer = self._viewer()
         expected = "facilitator" if self.presenter else self.audience
         return bool(viewer) and viewer.person.pk == self.person_id and viewer.audience == expected
 

@@ -190,3 +190,39 @@ def test_the_outsider_sees_nothing(live, demo):
         f"/ws/meetings/{demo.pk}/",
     )
     assert events == {"messages": 0}
+
+
+def test_a_phone_shows_the_new_phase_from_the_state_alone_before_the_fragments(live, demo):
+    """A command's state goes out ahead of its rendered fragments: with every push held back,
+    the phone still shows the new phase's name and colour and a running countdown."""
+    import json
+
+    phone = live.page(user("lid2@example.org"), PHONE)
+    held = []
+
+    def hold_pushes(route):
+        server = route.connect_to_server()
+
+        def from_server(message):
+            if json.loads(message).get("type") == "push":
+                held.append(message)
+            else:
+                route.send(message)
+
+        server.on_message(from_server)
+
+    phone.route_web_socket(re.compile(r"/ws/meetings/"), hold_pushes)
+    phone.goto(f"/meetings/{demo.pk}/")
+    expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    expect(phone.locator("#phase-name")).to_have_text("Welkom")
+
+    login_as_facilitator(live, demo).get_by_test_id("start-meeting").click()
+    first = demo.phases[0]
+    expect(phone.get_by_test_id("phase")).to_have_attribute("data-phase", first.key)
+    expect(phone.locator("#phase-name")).to_have_text(first.name)
+    countdown = phone.get_by_test_id("countdown")
+    expect(countdown).to_have_attribute("data-total", str(first.minutes * 60_000))
+    expect(countdown).to_have_text(re.compile(rf"^{first.minutes - 1}:5\d|{first.minutes}:00$"))
+    assert held  # the fragments came too, and were held back
+    screenshot(phone, "phone-state-before-fragments")
+    assert not live.errors

@@ -340,13 +340,21 @@ async def test_a_push_without_this_sockets_frame_is_answered_with_its_own_snapsh
     await communicator.disconnect()
 
 
-async def test_a_handshake_that_waited_past_the_budget_is_refused_without_work(meeting, member, monkeypatch):
-    """After a restart every phone arrives at once; a socket daphne has dropped is not admitted."""
-    monkeypatch.setattr("sessions.consumers.HANDSHAKE_BUDGET", -1)  # every handshake has waited too long
-    communicator, connected = await open_socket(meeting, await cookie_for(member))
-    assert not connected
+@pytest.mark.parametrize(
+    "overload",
+    [("HANDSHAKE_BUDGET", -1), ("MAX_OPENING", 0)],
+    ids=["waited past the budget", "too many opening at once"],
+)
+async def test_after_a_restart_a_socket_the_server_cannot_admit_in_time_is_refused_without_work(
+    meeting, member, monkeypatch, overload
+):
+    """Every phone arrives at once: what daphne would drop anyway is refused before any work."""
+    cookie = await cookie_for(member)
+    with monkeypatch.context() as patch:
+        patch.setattr(f"sessions.consumers.{overload[0]}", overload[1])
+        communicator, connected = await open_socket(meeting, cookie)
+        assert not connected
     assert not await sync_to_async(Connection.objects.filter(meeting=meeting).exists)()
-    monkeypatch.setattr("sessions.consumers.HANDSHAKE_BUDGET", 4.0)
-    communicator, connected = await open_socket(meeting, await cookie_for(member))
+    communicator, connected = await open_socket(meeting, cookie)  # the retry, once it is calm
     assert connected
     await communicator.disconnect()
