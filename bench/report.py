@@ -94,8 +94,8 @@ def markdown(mode_name: str, mode: dict, args, about: dict, results: list[dict])
             "",
             "All sockets at once to a freshly started server, as after a restart. Daphne refuses a "
             "handshake that the application has not accepted within 5 s; a refused socket retries "
-            "with live.js's backoff (250 ms doubling, at most 5 s), up to 10 attempts. Times run from "
-            "the first attempt to the snapshot:",
+            f"with live.js's backoff (250 ms doubling, at most 5 s), up to {storms[0]['storm']['attempts']} "
+            "attempts. Times run from the first attempt to the snapshot:",
             "",
             "| server | sockets | got in | attempts refused | never got in | all in after (s) "
             "| to snapshot p50 | p95 | max (ms) |",

@@ -158,6 +158,7 @@ async def storm_pass(target, rooms) -> dict:
         "failure_kinds": dict(stats.failure_kinds),
         "seconds": stats.connect_seconds,
         "connect": summary(stats.connect_ms),
+        "attempts": STORM_ATTEMPTS,
     }
 
 

@@ -27,7 +27,7 @@ from .access import Viewer, sees_case_content, viewer_for
 from .models import Connection, Meeting
 
 HANDSHAKE_BUDGET = 4.0  # s; daphne drops a handshake not accepted within 5 s (--websocket_connect_timeout)
-MAX_OPENING = 50  # sockets waiting for their database step, per process: about 2 s of work
+MAX_OPENING = 50  # sockets waiting for their database step, per process: 1–2 s of work
 MAX_MESSAGE_BYTES = 4096
 MAX_MESSAGES_PER_SECOND = 20
 HELLO_EVERY = 1.0  # a hello may ask for a snapshot this often at most
