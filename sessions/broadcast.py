@@ -183,7 +183,7 @@ def announcement(meeting: Meeting) -> str:
         return _("De bijeenkomst begint zo")
     if meeting.status == Meeting.Status.CLOSED:
         return _("De bijeenkomst is afgesloten")
-    return _("Nieuwe fase: %(name)s") % {"name": meeting.current_phase.name}
+    return _("Nieuwe fase: %(name)s") % {"name": phase_title(meeting)}
 
 
 def frame(meeting: Meeting, variant: str, kind: str = "push", only: tuple = (), context=None) -> str:

@@ -14,7 +14,7 @@ from . import broadcast
 from .access import sees_case_content
 from .models import Case, CommandNotAllowed, ContributionKind, Meeting, StaleVersion
 from .rounds import case_owner_writes, look_back
-from .views import _get_meeting_for_facilitator, _get_meeting_for_viewer
+from .views import _get_meeting_for_facilitator, _get_meeting_for_viewer, posted_number
 
 
 class CaseForm(forms.ModelForm):
@@ -101,9 +101,9 @@ def choose(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
     """The facilitator chooses the case of this round."""
     meeting = _get_meeting_for_facilitator(request, pk)
     case = get_object_or_404(Case, pk=case_id, meeting=meeting)
-    version = request.POST.get("version", "")
+    version = posted_number(request.POST.get("version", ""))
     try:
-        meeting.choose_case(case, int(version) if version.isdecimal() else -1, request.user)
+        meeting.choose_case(case, -1 if version is None else version, request.user)
     except (StaleVersion, CommandNotAllowed):
         return HttpResponse(status=409)
     return HttpResponse(status=204)

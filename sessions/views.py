@@ -131,6 +131,11 @@ def presenter(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
+def posted_number(value: str) -> int | None:
+    """A whole number typed or sent in a form field, or None ('¹' is a digit, yet no int)."""
+    return int(value) if value.isdecimal() and len(value) <= 18 else None
+
+
 def _meeting_to_command(pk: int) -> Meeting:
     return Meeting.objects.select_related("method").get(pk=pk)
 
@@ -153,7 +158,8 @@ COMMANDS = {
 def _set_case_owner(meeting: Meeting, request: HttpRequest, version: int) -> None:
     """The member picked in the case-owner list; empty means nobody yet."""
     chosen = request.POST.get("case_owner", "")
-    person = get_user_model().objects.filter(pk=chosen).first() if chosen.isdecimal() else None
+    number = posted_number(chosen)
+    person = get_user_model().objects.filter(pk=number).first() if number is not None else None
     if chosen and person is None:
         raise CommandNotAllowed(_("Kies een deelnemer uit de lijst."))
     meeting.set_case_owner(person, version, request.user)
@@ -161,8 +167,8 @@ def _set_case_owner(meeting: Meeting, request: HttpRequest, version: int) -> Non
 
 def _set_method(meeting: Meeting, request: HttpRequest, version: int) -> None:
     """The method picked in the lobby: a built-in one or the facilitator's own copy."""
-    chosen = request.POST.get("method", "")
-    method = Method.available_to(request.user).filter(pk=chosen).first() if chosen.isdecimal() else None
+    number = posted_number(request.POST.get("method", ""))
+    method = Method.available_to(request.user).filter(pk=number).first() if number is not None else None
     if method is None:
         raise CommandNotAllowed(_("Kies een werkvorm uit de lijst."))
     meeting.set_method(method, version, request.user)
@@ -181,16 +187,16 @@ def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     meeting = _get_meeting_for_facilitator(request, pk, load=_meeting_to_command)
     if name not in COMMANDS and name not in CHOICE_COMMANDS:
         raise Http404
-    version = request.POST.get("version", "")
+    version = posted_number(request.POST.get("version", ""))
     status, notice = 200, ""
-    if not version.isdecimal():
+    if version is None:
         status, notice = 400, _("Dit verzoek mist de versie van het scherm; herlaad de pagina.")
     else:
         try:
             if name in CHOICE_COMMANDS:
-                CHOICE_COMMANDS[name](meeting, request, int(version))
+                CHOICE_COMMANDS[name](meeting, request, version)
             else:
-                COMMANDS[name](meeting, int(version), request.user)
+                COMMANDS[name](meeting, version, request.user)
         except StaleVersion:
             status = 409
             notice = _("De bijeenkomst was intussen al veranderd; dit is de actuele stand.")
@@ -272,11 +278,8 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
     members = meeting.group.members().order_by("first_name")
     error = ""
     if request.method == "POST":
-        chosen = (
-            members.filter(pk=request.POST.get("member") or 0).first()
-            if (request.POST.get("member", "").isdecimal())
-            else None
-        )
+        number = posted_number(request.POST.get("member", ""))
+        chosen = members.filter(pk=number).first() if number is not None else None
         if chosen is None:
             error = _("Kies je naam uit de lijst.")
         elif over_limit(f"join:{meeting.pk}:{address(request)}", *settings.JOIN_REQUEST_LIMIT):

@@ -17,6 +17,7 @@
 
   var socket = null;
   var version = parseInt(root.dataset.version, 10) || 0;
+  var drawnVersion = version; // the version of the fragments on screen (a state frame comes ahead of them)
   var phase = root.dataset.phase;
   var offset = 0; // server clock minus this clock, in ms
   var samples = []; // {rtt, offset}, the lowest round trip wins
@@ -86,7 +87,9 @@
       clearTimeout(openTimer);
       socket = null;
       if (!opened) failedOpens++;
-      if (event.code === 4403 || failedOpens >= 3) checkAccess();
+      // Refused three times in a row: gone for good, or a busy server? Ask the page, now and
+      // then (not on every retry: after a restart the server has enough to do).
+      if (event.code === 4403 || failedOpens === 3 || failedOpens % 10 === 0) checkAccess();
       scheduleReconnect();
     };
   }
@@ -109,7 +112,7 @@
   function refresh(resyncClock) {
     if (resyncClock) samples = []; // back from sleep: this clock may have been set meanwhile
     if (socket && socket.readyState === WebSocket.OPEN) {
-      send({ type: "hello", version: version });
+      send({ type: "hello", version: drawnVersion }); // behind only in its state: a snapshot still comes
       if (resyncClock) {
         for (var i = 0; i < SAMPLE_COUNT; i++) setTimeout(ping, i * 150);
       }
@@ -163,6 +166,7 @@
     version = message.version;
     root.dataset.version = version;
     if (message.type === "state") drawState(message);
+    else drawnVersion = version;
     Object.keys(message.html || {}).forEach(function (id) {
       var target = document.getElementById(id);
       if (!target) return;
