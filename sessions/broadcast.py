@@ -241,6 +241,11 @@ def render(meeting: Meeting, audience: str, only: tuple = (), needed=None) -> di
     }
 
 
+# The facilitator's screen is not among them: it changes all at once, so that its buttons
+# never carry an older version than the phase it shows (a click would be refused as stale).
+STATE_FIRST = ("member", "presenter")
+
+
 def state_frames(meeting: Meeting) -> dict:
     """The new state on its own, one frame per language: enough for a screen to
     show the new phase, its colour and the countdown before the fragments arrive."""
@@ -256,17 +261,17 @@ def _send(meeting: Meeting, audiences, only: tuple = (), state_first: bool = Fal
     """From synchronous code (a view's thread, after the commit).
 
     With `state_first` (a command: `meeting` is the instance it changed) the
-    new state goes out before anything is rendered, then the fragments follow
-    from a fresh load, at the same version.
+    new state goes to the STATE_FIRST audiences before anything is rendered,
+    then the fragments follow from a fresh load, at the same version.
 
     The change is saved whether or not the push goes out: with the channel
     layer down (Redis gone) the request still succeeds, and the screens catch
     up from a snapshot when their sockets reconnect.
     """
     layer = get_channel_layer()
-    if state_first:  # to every audience without asking who is connected: a query costs more
+    if state_first:  # without asking who is connected: a query costs more
         frames = state_frames(meeting)
-        for audience in audiences:
+        for audience in [a for a in audiences if a in STATE_FIRST]:
             message = {"type": "meeting.state", "audience": audience, "frames": frames}
             _group_send(layer, meeting.pk, audience, message)
         meeting = load_meeting(meeting.pk)
