@@ -98,7 +98,7 @@ def test_a_facilitator_and_phones_go_through_all_six_phases(live, demo):
 
     # Keyboard: N moves on.
     facilitator.keyboard.press("n")
-    for page in phones:
+    for page in [facilitator, *phones]:
         expect(page.get_by_test_id("phase")).to_have_attribute("data-phase", "evaluatie")
 
     facilitator.once("dialog", lambda dialog: dialog.accept())
