@@ -8,6 +8,8 @@ ALLOWED_HOSTS = ["127.0.0.1"]
 INSTALLED_APPS = ["channels"]
 DATABASES = {}
 CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+if os.environ.get("FLOOR_LAYER"):  # the floor on the project's in-memory layer (a second floor row)
+    CHANNEL_LAYERS = {"default": {"BACKEND": os.environ["FLOOR_LAYER"]}}
 if os.environ.get("REDIS_URL"):  # the scale-out run: two processes share Redis, like the project
     CHANNEL_LAYERS = {
         "default": {

@@ -59,17 +59,23 @@ def markdown(mode_name: str, mode: dict, args, about: dict, results: list[dict])
             f"| {r['failed_commands']} | {r['push_bytes']} |"
         )
     lines.append("")
+    layer_floor = next((r for r in results if r["label"].startswith("floor") and r is not floor), None)
     for r in results:
-        if r is floor:
+        if r["label"].startswith("floor"):
             continue
         ratio = r["latency"]["p99"] / floor["latency"]["p99"]
         median_ratio = r["latency"]["p50"] / floor["latency"]["p50"]
         complete_ratio = r["complete"]["p99"] / floor["latency"]["p99"]
-        lines.append(
+        text = (
             f"- {r['label']}: p99 / floor p99 = {ratio:.2f} "
             f"(budget ≤ {FANOUT_BUDGET}): {_verdict(ratio <= FANOUT_BUDGET)}; "
             f"p50 / floor p50 = {median_ratio:.1f}; complete p99 / floor p99 = {complete_ratio:.2f}; "
-            f"the POST itself took p50 {_ms(r['post']['p50'])} ms, p99 {_ms(r['post']['p99'])} ms"
+        )
+        if layer_floor:
+            alike = r["latency"]["p99"] / layer_floor["latency"]["p99"]
+            text += f"p99 / {layer_floor['label']} p99 = {alike:.2f}; "
+        lines.append(
+            text + f"the POST itself took p50 {_ms(r['post']['p50'])} ms, p99 {_ms(r['post']['p99'])} ms"
         )
     lines += _big_room(results)
     problems = [

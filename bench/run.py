@@ -45,6 +45,8 @@ CALM_RECONNECTS = 16  # phones that reconnect a few at a time, after the storm
 CALM_BATCH = 4
 STORM_ATTEMPTS = 40  # per socket, with live.js's backoff in between (live.js itself never gives up)
 SETTLE_S = 1.0  # after opening the sockets and starting the meetings, before measuring
+PROJECT_LAYER = "intervisie.layers.SweepingInMemoryChannelLayer"
+LAYER_FLOOR = "floor (daphne, the project's layer)"
 
 
 STARTED = time.perf_counter()
@@ -252,6 +254,16 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
         floor_rooms = [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
         results[-1]["storm"] = await storm_pass(target, floor_rooms)
     results[-1]["killed"] += [f"{server.label}, restarted"] if server.killed else []
+
+    # Channels' in-memory layer sweeps every channel and group on each receive and group_send;
+    # the project's own layer does not (intervisie/layers.py). The floor on that layer too,
+    # to show what is left of the project's own work once the layers are alike.
+    say(f"{LAYER_FLOOR} ...")
+    with servers.floor_daphne(log, label=LAYER_FLOOR, layer=PROJECT_LAYER) as server:
+        target = fanout.FloorTarget(LAYER_FLOOR, server.port)
+        floor_rooms = [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
+        results.append(await fanout_pass(target, floor_rooms, mode["changes"], rng, args.concurrency))
+    results[-1]["killed"] = [server.label] if server.killed else []
 
     say("project (daphne) ...")
     with servers.project_daphne(database_url, log) as server:

@@ -98,9 +98,12 @@ def project_runserver(database_url: str, log: Path) -> Server:
     return Server("project (runserver)", argv, port, _env(database_url), log)
 
 
-def floor_daphne(log: Path, redis_url: str = "", label: str = "floor (daphne)") -> Server:
+def floor_daphne(log: Path, redis_url: str = "", label: str = "floor (daphne)", layer: str = "") -> Server:
+    """The floor app; `layer` names another in-memory channel layer class than Channels' own."""
     port = free_port()
     argv = [*SERVER_PYTHON, "-m", "daphne", "-b", "127.0.0.1", "-p", str(port), "floor_app:application"]
-    env = _env("sqlite:////nonexistent/unused.sqlite3", redis_url, PYTHONPATH=str(BENCH))
+    env = _env("sqlite:////nonexistent/unused.sqlite3", redis_url, PYTHONPATH=f"{BENCH}:{ROOT}")
     env.pop("DJANGO_SETTINGS_MODULE", None)
+    if layer:
+        env["FLOOR_LAYER"] = layer
     return Server(label, argv, port, env, log)

@@ -1,9 +1,31 @@
 import os
 
-from django.core.asgi import get_asgi_application
+import django
+from asgiref.sync import sync_to_async
+from django.core.handlers.asgi import ASGIHandler
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intervisie.settings")
-django_asgi_app = get_asgi_application()
+django.setup(set_prefix=False)
+
+
+class OneHopASGIHandler(ASGIHandler):
+    """Django's ASGI handler, running the middleware and the view in one thread hop, as under WSGI.
+
+    Django's own builds the chain in async mode: each async-capable middleware
+    then hops to a thread for its process_request and process_response, and
+    back, and every hop waits for the event loop that also serves the meeting
+    sockets. Every view here is synchronous, so the whole chain runs in
+    synchronous mode on one thread (docs/architecture.md, docs/performance.md).
+    """
+
+    def load_middleware(self, is_async=False):
+        super().load_middleware(is_async=False)
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+
+
+django_asgi_app = OneHopASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 -- needs the apps loaded
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402

@@ -145,7 +145,7 @@ if REDIS_URL:
         }
     }
 else:
-    CHANNEL_LAYERS = {"default": {"BACKEND": "channels.layers.InMemoryChannelLayer"}}
+    CHANNEL_LAYERS = {"default": {"BACKEND": "intervisie.layers.SweepingInMemoryChannelLayer"}}
 
 AUTH_USER_MODEL = "auth.User"
 AUTHENTICATION_BACKENDS = ["intervisie.auth.EmailBackend"]

@@ -262,7 +262,8 @@ def _send(meeting: Meeting, audiences, only: tuple = (), state_first: bool = Fal
 
     With `state_first` (a command: `meeting` is the instance it changed) the
     new state goes to the STATE_FIRST audiences before anything is rendered,
-    then the fragments follow from a fresh load, at the same version.
+    the event loop gets a few turns to write it out, and then the fragments
+    follow from a fresh load, at the same version.
 
     The change is saved whether or not the push goes out: with the channel
     layer down (Redis gone) the request still succeeds, and the screens catch
@@ -274,11 +275,22 @@ def _send(meeting: Meeting, audiences, only: tuple = (), state_first: bool = Fal
         for audience in [a for a in audiences if a in STATE_FIRST]:
             message = {"type": "meeting.state", "audience": audience, "frames": frames}
             _group_send(layer, meeting.pk, audience, message)
+        async_to_sync(_let_loop_run)()
         meeting = load_meeting(meeting.pk)
     needed = connected_frames(meeting)
     for audience in audiences:
         if any(variant in AUDIENCE_VARIANTS[audience] for variant, _language in needed):
             _group_send(layer, meeting.pk, audience, partial(render, meeting, audience, only, needed))
+
+
+async def _let_loop_run(turns: int = 4) -> None:
+    """A few turns of the event loop, in which it writes the state frames just sent.
+
+    Rendering holds the GIL in 5 ms slices; started at once, it made the loop
+    wait for it between the queue, the consumers and the sockets' writes.
+    """
+    for _turn in range(turns):
+        await asyncio.sleep(0)
 
 
 def _group_send(layer, meeting_id: int, audience: str, message) -> None:

@@ -1,0 +1,90 @@
+"""The one-process channel layer (intervisie/layers.py) and the HTTP handler in front of Django."""
+
+import asyncio
+
+import pytest
+from channels.layers import InMemoryChannelLayer, get_channel_layer
+from channels.testing import HttpCommunicator
+
+import intervisie.layers
+from intervisie.asgi import OneHopASGIHandler, application
+from intervisie.layers import SweepingInMemoryChannelLayer
+
+pytestmark = pytest.mark.asyncio
+
+
+class Clock:
+    """Stands in for time.time (message expiry) and time.monotonic (sweeps)."""
+
+    def __init__(self):
+        self.now = 1_000.0
+
+    def __call__(self):
+        return self.now
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    clock = Clock()
+    monkeypatch.setattr("channels.layers.time.time", clock)
+    monkeypatch.setattr(intervisie.layers.time, "monotonic", clock)
+    return clock
+
+
+async def test_the_project_uses_it_without_redis():
+    assert type(get_channel_layer()) is SweepingInMemoryChannelLayer
+
+
+async def test_it_sweeps_once_a_second_however_many_messages_pass(clock, monkeypatch):
+    sweeps = []
+    original = InMemoryChannelLayer._clean_expired
+    monkeypatch.setattr(InMemoryChannelLayer, "_clean_expired", lambda layer: sweeps.append(original(layer)))
+    layer = SweepingInMemoryChannelLayer()
+    await layer.group_add("meeting.1.member", "socket!a")
+    for _ in range(100):
+        await layer.group_send("meeting.1.member", {"type": "meeting.push"})
+        assert await layer.receive("socket!a") == {"type": "meeting.push"}
+        clock.now += 0.001
+    assert len(sweeps) == 1
+    clock.now += layer.SWEEP_EVERY
+    await layer.group_send("meeting.1.member", {"type": "meeting.push"})
+    assert len(sweeps) == 2
+
+
+async def test_messages_nobody_receives_still_expire_and_take_their_socket_out_of_its_groups(clock):
+    layer = SweepingInMemoryChannelLayer(expiry=60)
+    await layer.group_add("meeting.1.member", "socket!gone")  # a consumer that died without leaving
+    await layer.group_add("meeting.1.member", "socket!alive")
+    await layer.group_send("meeting.1.member", {"type": "meeting.push"})
+    assert await layer.receive("socket!alive") == {"type": "meeting.push"}
+
+    clock.now += 61  # the unread message is past its expiry
+    await layer.group_send("meeting.1.member", {"type": "meeting.push"})
+    assert set(layer.groups["meeting.1.member"]) == {"socket!alive"}
+    assert "socket!gone" not in layer.channels
+
+
+async def test_a_receive_waits_for_a_message_as_before():
+    layer = SweepingInMemoryChannelLayer()
+    receiving = asyncio.ensure_future(layer.receive("socket!a"))
+    await asyncio.sleep(0)
+    assert not receiving.done()
+    await layer.send("socket!a", {"type": "meeting.state"})
+    assert await asyncio.wait_for(receiving, 1) == {"type": "meeting.state"}
+
+
+async def test_every_middleware_and_the_view_run_in_one_synchronous_chain():
+    handler = application.application_mapping["http"]
+    assert isinstance(handler, OneHopASGIHandler)
+    assert not asyncio.iscoroutinefunction(handler._middleware_chain)
+    assert not any(asyncio.iscoroutinefunction(method) for method in handler._view_middleware)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_pages_are_served_through_it():
+    communicator = HttpCommunicator(application, "GET", "/accounts/login/", headers=[(b"host", b"127.0.0.1")])
+    response = await communicator.get_response()
+    assert response["status"] == 200
+    assert b"<form" in response["body"]
+    headers = {name.lower() for name, _value in response["headers"]}
+    assert {b"content-security-policy", b"x-frame-options", b"content-language"} <= headers  # middleware ran
