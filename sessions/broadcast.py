@@ -333,6 +333,20 @@ def presence_changed(meeting_id: int) -> None:
 _presence_scheduled: set[tuple[int, int]] = set()
 
 
+def _presence_message(meeting_id: int) -> dict | None:
+    """The presence panel in the languages of the facilitator's open sockets; None without any
+    (after a restart every phone reconnects, mostly before the facilitator's laptop does)."""
+    languages = set(
+        Connection.objects.filter(meeting_id=meeting_id, audience="facilitator").values_list(
+            "language", flat=True
+        )
+    )
+    if not languages:
+        return None
+    needed = {("facilitator", language or settings.LANGUAGE_CODE) for language in languages}
+    return render(load_meeting(meeting_id), "facilitator", PRESENCE_FRAGMENTS, needed)
+
+
 def schedule_presence(meeting_id: int) -> None:
     """From a consumer: one presence push per meeting per PRESENCE_DELAY.
 
@@ -349,12 +363,11 @@ def schedule_presence(meeting_id: int) -> None:
     async def push():
         _presence_scheduled.discard(key)
         try:
-            message = await database_sync_to_async(
-                lambda: render(load_meeting(meeting_id), "facilitator", PRESENCE_FRAGMENTS)
-            )()
+            message = await database_sync_to_async(_presence_message)(meeting_id)
         except Meeting.DoesNotExist:
             return  # deleted while the push waited
-        await get_channel_layer().group_send(group_name(meeting_id, "facilitator"), message)
+        if message:
+            await get_channel_layer().group_send(group_name(meeting_id, "facilitator"), message)
 
     loop.call_later(PRESENCE_DELAY, lambda: loop.create_task(push()))
 

@@ -27,7 +27,8 @@ from .access import Viewer, sees_case_content, viewer_for
 from .models import Connection, Meeting
 
 HANDSHAKE_BUDGET = 4.0  # s; daphne drops a handshake not accepted within 5 s (--websocket_connect_timeout)
-MAX_OPENING = 50  # sockets waiting for their database step, per process: 1–2 s of work
+QUEUE_BUDGET = 2.5  # s of connect work that may wait for the database thread; later sockets retry
+STEP_SMOOTHING = 0.1  # weight of the latest connect in MeetingConsumer.step_seconds
 MAX_MESSAGE_BYTES = 4096
 MAX_MESSAGES_PER_SECOND = 20
 HELLO_EVERY = 1.0  # a hello may ask for a snapshot this often at most
@@ -47,11 +48,19 @@ def stamp_arrival(app):
 class MeetingConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str] = []
     opening = 0  # sockets of this process between handshake and admission
+    step_seconds = 0.025  # one connect's database step, a moving average over this process's connects
+
+    @classmethod
+    def has_room(cls) -> bool:
+        """Whether one more socket's database step would still start well within the handshake timeout."""
+        return (cls.opening + 1) * cls.step_seconds <= QUEUE_BUDGET
 
     async def connect(self):
-        if MeetingConsumer.opening >= MAX_OPENING:
+        if not MeetingConsumer.has_room():
             # Load shedding at the door: refused at once, the phone retries after its backoff,
-            # and those already waiting get in before daphne's handshake timeout.
+            # and those already waiting get in before daphne's handshake timeout. The door
+            # follows what a step costs now: a burst of 200 phones waits in line rather than
+            # backing off for seconds, a restart with 2,000 does not bury the queue.
             await self.close(code=FORBIDDEN)
             return
         MeetingConsumer.opening += 1
@@ -98,9 +107,21 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         arrives at the same moment, and work for sockets that are gone would
         make the queue longer for the ones that retry (a congestion collapse).
         """
-        if time.monotonic() - self.scope.get("received_at", time.monotonic()) > HANDSHAKE_BUDGET:
+        started = time.monotonic()
+        if started - self.scope.get("received_at", started) > HANDSHAKE_BUDGET:
             return None
-        meeting, viewer = self._viewer()
+        try:
+            return self._admit()
+        finally:
+            cost = time.monotonic() - started
+            MeetingConsumer.step_seconds += (cost - MeetingConsumer.step_seconds) * STEP_SMOOTHING
+
+    def _admit(self) -> str | None:
+        try:
+            meeting = broadcast.load_meeting(self.meeting_id)  # once, for admission and snapshot alike
+        except Meeting.DoesNotExist:
+            return None
+        _meeting, viewer = self._viewer(meeting)
         if not viewer or (self.presenter and not viewer.is_facilitator):
             return None
         self.person_id = viewer.person.pk
@@ -109,11 +130,11 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         self._record_presence(connected=True)
         if meeting.is_live and self.audience == "member":
             meeting.mark_present([self.person_id])
-        return self._snapshot()
+        return self._snapshot(meeting=meeting)
 
-    def _viewer(self) -> tuple[Meeting | None, Viewer | None]:
-        """The meeting, and who this socket belongs to now, read afresh from the database."""
-        meeting = Meeting.objects.filter(pk=self.meeting_id).first()
+    def _viewer(self, meeting: Meeting | None = None) -> tuple[Meeting | None, Viewer | None]:
+        """The meeting (unless given), and who this socket belongs to now, read afresh from the database."""
+        meeting = meeting or Meeting.objects.filter(pk=self.meeting_id).first()
         if meeting is None:
             return None, None
         session = self.scope.get("session")
@@ -135,25 +156,22 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             return "member_pending"
         return "case_owner" if self.person_id == case_owner_id else "member"
 
-    def _snapshot(self, known_version=None) -> str | None:
-        meeting = broadcast.load_meeting(self.meeting_id)
+    def _snapshot(self, known_version=None, meeting: Meeting | None = None) -> str | None:
+        meeting = meeting or broadcast.load_meeting(self.meeting_id)
         if meeting.version == known_version:
             return None
         with translation.override(self.language):
             return broadcast.frame(meeting, self._variant(meeting.case_owner_id), kind="snapshot")
 
     def _record_presence(self, connected: bool) -> None:
-        if connected:
-            Connection.objects.update_or_create(
+        if connected:  # a socket's channel name is new: nothing to update
+            Connection.objects.create(
                 channel_name=self.channel_name,
-                defaults={
-                    "meeting_id": self.meeting_id,
-                    "user_id": self.person_id,
-                    "audience": self.audience,
-                    "language": self.language,
-                    "sees_case": self.sees_case,
-                    "last_seen": timezone.now(),
-                },
+                meeting_id=self.meeting_id,
+                user_id=self.person_id,
+                audience=self.audience,
+                language=self.language,
+                sees_case=self.sees_case,
             )
         else:
             Connection.objects.filter(channel_name=self.channel_name).delete()

@@ -387,10 +387,23 @@ class Meeting(models.Model):
         self.mark_present({*waiting, self.facilitator_id})
 
     def mark_present(self, user_ids) -> None:
-        """Record members as present (automatically, when they join the live meeting)."""
+        """Record members as present (automatically, when they join the live meeting).
+
+        Writes only what changes: a phone that reconnects finds itself present already.
+        """
         member_ids = set(self.group.members().filter(pk__in=list(user_ids)).values_list("pk", flat=True))
-        for user_id in member_ids:
-            Attendance.objects.update_or_create(meeting=self, user_id=user_id, defaults={"present": True})
+        recorded = dict(
+            Attendance.objects.filter(meeting=self, user_id__in=member_ids).values_list("user_id", "present")
+        )
+        absent = [user_id for user_id, present in recorded.items() if not present]
+        if absent:
+            Attendance.objects.filter(meeting=self, user_id__in=absent).update(present=True)
+        new = member_ids - recorded.keys()
+        if new:  # a second socket of the same member may have recorded it meanwhile
+            Attendance.objects.bulk_create(
+                [Attendance(meeting=self, user_id=user_id, present=True) for user_id in new],
+                ignore_conflicts=True,
+            )
 
     def advance(self, expected_version: int, by=None) -> None:
         self._require_live()

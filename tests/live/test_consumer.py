@@ -7,8 +7,10 @@ from django.conf import settings
 from django.test import Client
 
 from intervisie.asgi import application
+from sessions import broadcast
 from sessions.access import DEVICE_SESSION_KEY
-from sessions.models import Connection, JoinRequest
+from sessions.consumers import STEP_SMOOTHING, MeetingConsumer
+from sessions.models import Attendance, Connection, JoinRequest
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -346,7 +348,7 @@ async def test_a_push_without_this_sockets_frame_is_answered_with_its_own_snapsh
 
 @pytest.mark.parametrize(
     "overload",
-    [("HANDSHAKE_BUDGET", -1), ("MAX_OPENING", 0)],
+    [("HANDSHAKE_BUDGET", -1), ("QUEUE_BUDGET", 0)],
     ids=["waited past the budget", "too many opening at once"],
 )
 async def test_after_a_restart_a_socket_the_server_cannot_admit_in_time_is_refused_without_work(
@@ -362,3 +364,49 @@ async def test_after_a_restart_a_socket_the_server_cannot_admit_in_time_is_refus
     communicator, connected = await open_socket(meeting, cookie)  # the retry, once it is calm
     assert connected
     await communicator.disconnect()
+
+
+async def test_the_door_admits_as_many_as_the_database_thread_can_serve_in_time(monkeypatch):
+    monkeypatch.setattr("sessions.consumers.QUEUE_BUDGET", 2.5)
+    monkeypatch.setattr(MeetingConsumer, "step_seconds", 0.010)  # a calm server: 250 may wait
+    monkeypatch.setattr(MeetingConsumer, "opening", 249)
+    assert MeetingConsumer.has_room()
+    monkeypatch.setattr(MeetingConsumer, "opening", 250)
+    assert not MeetingConsumer.has_room()
+    monkeypatch.setattr(MeetingConsumer, "step_seconds", 0.050)  # a busy one: 50
+    monkeypatch.setattr(MeetingConsumer, "opening", 50)
+    assert not MeetingConsumer.has_room()
+
+
+async def test_every_connect_teaches_the_door_what_a_step_costs(meeting, member, monkeypatch):
+    monkeypatch.setattr(MeetingConsumer, "step_seconds", 10.0)  # as if each took ten seconds ...
+    monkeypatch.setattr("sessions.consumers.QUEUE_BUDGET", 100.0)  # ... with room for ten of them
+    communicator, connected = await open_socket(meeting, await cookie_for(member))
+    assert connected
+    assert 0 < MeetingConsumer.step_seconds < 10.0 * (1 - STEP_SMOOTHING) + 1.0
+    await communicator.disconnect()
+
+
+async def test_a_member_who_reconnects_stays_present_with_one_attendance_row(
+    meeting, member, facilitator
+):
+    await sync_to_async(meeting.start)(meeting.version, facilitator)
+    cookie = await cookie_for(member)
+    for _ in range(2):
+        communicator, connected = await open_socket(meeting, cookie)
+        assert connected
+        await communicator.disconnect()
+    rows = await sync_to_async(list)(
+        Attendance.objects.filter(meeting=meeting, user=member).values("present")
+    )
+    assert rows == [{"present": True}]
+
+
+async def test_presence_is_rendered_only_while_a_facilitator_socket_is_open(meeting, facilitator, member):
+    member_socket, _ = await open_socket(meeting, await cookie_for(member))
+    assert await sync_to_async(broadcast._presence_message)(meeting.pk) is None  # nobody to show it to
+    facilitator_socket, _ = await open_socket(meeting, await cookie_for(facilitator))
+    message = await sync_to_async(broadcast._presence_message)(meeting.pk)
+    assert set(message["frames"]) == {"facilitator:nl"}  # only the language of the open socket
+    await member_socket.disconnect()
+    await facilitator_socket.disconnect()
