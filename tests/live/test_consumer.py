@@ -387,9 +387,7 @@ async def test_every_connect_teaches_the_door_what_a_step_costs(meeting, member,
     await communicator.disconnect()
 
 
-async def test_a_member_who_reconnects_stays_present_with_one_attendance_row(
-    meeting, member, facilitator
-):
+async def test_a_member_who_reconnects_stays_present_with_one_attendance_row(meeting, member, facilitator):
     await sync_to_async(meeting.start)(meeting.version, facilitator)
     cookie = await cookie_for(member)
     for _ in range(2):
