@@ -137,14 +137,17 @@ def disagreement(clients: list[SkewedClient], server_deadlines: dict[int, int]) 
     ]
 
 
-async def reconnect(client: SkewedClient) -> tuple[float, float] | None:
-    """Close and reopen, then re-estimate; seconds to the first pong and to all five (None: failed)."""
+async def reconnect(client: SkewedClient) -> tuple[float, float, float] | None:
+    """Close and reopen, then re-estimate; seconds to the snapshot, to the first pong and to
+    all five (None: failed). With the snapshot the phone has the current deadline again, and
+    its countdown agrees on the offset it kept; the pongs make that offset fresh."""
     started = time.perf_counter()
     await client.close()
     try:
         await client.open()
+        snapshot_at = time.perf_counter()
         await client.estimate()
     except (RuntimeError, TimeoutError, WebSocketException):
         client.samples = []
         return None
-    return client.first_pong_at - started, time.perf_counter() - started
+    return snapshot_at - started, client.first_pong_at - started, time.perf_counter() - started

@@ -193,8 +193,9 @@ async def clock_pass(target, meetings: list[data.MeetingData], rng) -> dict:
         }
         if times is not None:
             done = [t for t in times if t]
-            result["first_pong_s"] = summary([t[0] for t in done])
-            result["all_pongs_s"] = summary([t[1] for t in done])
+            result["snapshot_s"] = summary([t[0] for t in done])
+            result["first_pong_s"] = summary([t[1] for t in done])
+            result["all_pongs_s"] = summary([t[2] for t in done])
         return result
 
     rows = []

@@ -31,8 +31,10 @@ def clock(monkeypatch):
     return clock
 
 
-async def test_the_project_uses_it_without_redis():
-    assert type(get_channel_layer()) is SweepingInMemoryChannelLayer
+async def test_the_project_uses_it_unless_redis_is_configured(settings):
+    expected = "channels_redis.core.RedisChannelLayer" if settings.REDIS_URL else "intervisie.layers.Sweeping"
+    layer = get_channel_layer()
+    assert f"{type(layer).__module__}.{type(layer).__name__}".startswith(expected)
 
 
 async def test_it_sweeps_once_a_second_however_many_messages_pass(clock, monkeypatch):
