@@ -391,10 +391,14 @@ class Meeting(models.Model):
 
         Writes only what changes: a phone that reconnects finds itself present already.
         """
-        member_ids = set(self.group.members().filter(pk__in=list(user_ids)).values_list("pk", flat=True))
+        user_ids = set(user_ids)
         recorded = dict(
-            Attendance.objects.filter(meeting=self, user_id__in=member_ids).values_list("user_id", "present")
+            Attendance.objects.filter(meeting=self, user_id__in=user_ids).values_list("user_id", "present")
         )
+        if all(recorded.get(user_id) for user_id in user_ids):
+            return
+        member_ids = set(self.group.members().filter(pk__in=user_ids).values_list("pk", flat=True))
+        recorded = {user_id: present for user_id, present in recorded.items() if user_id in member_ids}
         absent = [user_id for user_id, present in recorded.items() if not present]
         if absent:
             Attendance.objects.filter(meeting=self, user_id__in=absent).update(present=True)
