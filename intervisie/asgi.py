@@ -3,6 +3,7 @@ import os
 import django
 from asgiref.sync import sync_to_async
 from django.core.handlers.asgi import ASGIHandler
+from django.db import connections
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intervisie.settings")
 django.setup(set_prefix=False)
@@ -22,7 +23,16 @@ class OneHopASGIHandler(ASGIHandler):
         super().load_middleware(is_async=False)
 
     async def get_response_async(self, request):
-        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
+        return await sync_to_async(self._respond, thread_sensitive=True)(request)
+
+    def _respond(self, request):
+        try:
+            return self.get_response(request)
+        finally:
+            # The request's thread ends with it (ThreadSensitiveContext): close its database
+            # connections now, not whenever the garbage collector finds them (SQLite keeps
+            # connections open for a minute, for the sockets' database thread; settings.py).
+            connections.close_all()
 
 
 django_asgi_app = OneHopASGIHandler()

@@ -5,10 +5,13 @@ import asyncio
 import pytest
 from channels.layers import InMemoryChannelLayer, get_channel_layer
 from channels.testing import HttpCommunicator
+from django.conf import settings
+from django.db.backends.signals import connection_created
 
 import intervisie.layers
 from intervisie.asgi import OneHopASGIHandler, application
 from intervisie.layers import SweepingInMemoryChannelLayer
+from tests.live.test_consumer import cookie_for, open_socket
 
 pytestmark = pytest.mark.asyncio
 
@@ -90,3 +93,37 @@ async def test_pages_are_served_through_it():
     assert b"<form" in response["body"]
     headers = {name.lower() for name, _value in response["headers"]}
     assert {b"content-security-policy", b"x-frame-options", b"content-language"} <= headers  # middleware ran
+
+
+@pytest.fixture
+def opened_connections():
+    """The database connections opened while the test runs, on any thread."""
+    opened = []
+
+    def record(sender, connection, **kwargs):
+        opened.append(connection)
+
+    connection_created.connect(record)
+    yield opened
+    connection_created.disconnect(record)
+
+
+@pytest.mark.django_db(transaction=True)
+async def test_a_request_closes_its_database_connection_when_it_ends(opened_connections):
+    communicator = HttpCommunicator(application, "GET", "/healthz", headers=[(b"host", b"127.0.0.1")])
+    assert (await communicator.get_response())["status"] == 200
+    assert opened_connections
+    assert all(wrapper.connection is None for wrapper in opened_connections)
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.skipif(not settings.DATABASES["default"]["ENGINE"].endswith("sqlite3"), reason="SQLite only")
+async def test_the_sockets_database_thread_keeps_its_sqlite_connection(meeting, member, opened_connections):
+    cookie = await cookie_for(member)
+    for _ in range(3):
+        communicator, connected = await open_socket(meeting, cookie)
+        assert connected
+        await communicator.disconnect()
+    sockets_thread = [wrapper for wrapper in opened_connections if wrapper.connection is not None]
+    assert len(opened_connections) - len(sockets_thread) <= 1  # the test's own, for the cookie
+    assert len(sockets_thread) == 1  # three connects and disconnects: one connection
