@@ -1,7 +1,7 @@
 import os
 
 import django
-from asgiref.sync import sync_to_async
+from asgiref.sync import ThreadSensitiveContext, sync_to_async
 from django.core.handlers.asgi import ASGIHandler
 from django.db import connections
 
@@ -17,22 +17,30 @@ class OneHopASGIHandler(ASGIHandler):
     back, and every hop waits for the event loop that also serves the meeting
     sockets. Every view here is synchronous, so the whole chain runs in
     synchronous mode on one thread (docs/architecture.md, docs/performance.md).
+    An async view, or a streaming response that queries the database, would
+    need this revisited.
     """
 
     def load_middleware(self, is_async=False):
         super().load_middleware(is_async=False)
 
-    async def get_response_async(self, request):
-        return await sync_to_async(self._respond, thread_sensitive=True)(request)
+    async def __call__(self, scope, receive, send):
+        """As Django's, and the request's thread closes its database connections when it is done.
 
-    def _respond(self, request):
-        try:
-            return self.get_response(request)
-        finally:
-            # The request's thread ends with it (ThreadSensitiveContext): close its database
-            # connections now, not whenever the garbage collector finds them (SQLite keeps
-            # connections open for a minute, for the sockets' database thread; settings.py).
-            connections.close_all()
+        That thread ends with the request (ThreadSensitiveContext): its connections are closed
+        now, after the response and request_finished, not whenever the garbage collector
+        finds them (SQLite keeps connections for a minute, for the sockets' database thread).
+        """
+        if scope["type"] != "http":
+            raise ValueError(f"Django can only handle ASGI/HTTP connections, not {scope['type']}.")
+        async with ThreadSensitiveContext():
+            try:
+                await self.handle(scope, receive, send)
+            finally:
+                await sync_to_async(connections.close_all)()
+
+    async def get_response_async(self, request):
+        return await sync_to_async(self.get_response, thread_sensitive=True)(request)
 
 
 django_asgi_app = OneHopASGIHandler()

@@ -275,7 +275,10 @@ def _send(meeting: Meeting, audiences, only: tuple = (), state_first: bool = Fal
         for audience in [a for a in audiences if a in STATE_FIRST]:
             message = {"type": "meeting.state", "audience": audience, "frames": frames}
             _group_send(layer, meeting.pk, audience, message)
-        async_to_sync(_let_loop_run)()
+        try:
+            async_to_sync(_let_loop_run)()
+        except Exception:  # noqa: BLE001 -- like a failed push: the command stands
+            logger.exception("waiting for the event loop after meeting %s's state failed", meeting.pk)
         meeting = load_meeting(meeting.pk)
     needed = connected_frames(meeting)
     for audience in audiences:
@@ -287,7 +290,8 @@ async def _let_loop_run(turns: int = 4) -> None:
     """A few turns of the event loop, in which it writes the state frames just sent.
 
     Rendering holds the GIL in 5 ms slices; started at once, it made the loop
-    wait for it between the queue, the consumers and the sockets' writes.
+    wait for it between the queue, the consumers and the sockets' writes. (On
+    Redis the sockets of other processes do not need this; those of this one do.)
     """
     for _turn in range(turns):
         await asyncio.sleep(0)

@@ -29,6 +29,7 @@ from .models import Connection, Meeting
 HANDSHAKE_BUDGET = 4.0  # s; daphne drops a handshake not accepted within 5 s (--websocket_connect_timeout)
 QUEUE_BUDGET = 2.5  # s of connect work that may wait for the database thread; later sockets retry
 STEP_SMOOTHING = 0.1  # weight of the latest connect in MeetingConsumer.step_seconds
+MAX_STEP_COST = 0.25  # s; a longer step (a lock, a pool timeout) counts as this much
 MAX_MESSAGE_BYTES = 4096
 MAX_MESSAGES_PER_SECOND = 20
 HELLO_EVERY = 1.0  # a hello may ask for a snapshot this often at most
@@ -52,8 +53,12 @@ class MeetingConsumer(AsyncWebsocketConsumer):
 
     @classmethod
     def has_room(cls) -> bool:
-        """Whether one more socket's database step would still start well within the handshake timeout."""
-        return (cls.opening + 1) * cls.step_seconds <= QUEUE_BUDGET
+        """Whether one more socket's database step would still start well within the handshake timeout.
+
+        With nobody waiting there is always room: the cost is learnt from connects only, so a
+        door that shut after a few slow steps (a database lock, a pool timeout) must reopen.
+        """
+        return cls.opening == 0 or (cls.opening + 1) * cls.step_seconds <= QUEUE_BUDGET
 
     async def connect(self):
         if not MeetingConsumer.has_room():
@@ -113,7 +118,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         try:
             return self._admit()
         finally:
-            cost = time.monotonic() - started
+            cost = min(time.monotonic() - started, MAX_STEP_COST)  # one stuck step is no trend
             MeetingConsumer.step_seconds += (cost - MeetingConsumer.step_seconds) * STEP_SMOOTHING
 
     def _admit(self) -> str | None:

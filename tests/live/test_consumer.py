@@ -1,5 +1,7 @@
 """The meeting socket, through channels' WebsocketCommunicator."""
 
+import time
+
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
@@ -9,7 +11,7 @@ from django.test import Client
 from intervisie.asgi import application
 from sessions import broadcast
 from sessions.access import DEVICE_SESSION_KEY
-from sessions.consumers import STEP_SMOOTHING, MeetingConsumer
+from sessions.consumers import MAX_STEP_COST, STEP_SMOOTHING, MeetingConsumer
 from sessions.models import Attendance, Connection, JoinRequest
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -348,7 +350,7 @@ async def test_a_push_without_this_sockets_frame_is_answered_with_its_own_snapsh
 
 @pytest.mark.parametrize(
     "overload",
-    [("HANDSHAKE_BUDGET", -1), ("QUEUE_BUDGET", 0)],
+    [("HANDSHAKE_BUDGET", -1), ("MeetingConsumer.opening", 10_000)],
     ids=["waited past the budget", "too many opening at once"],
 )
 async def test_after_a_restart_a_socket_the_server_cannot_admit_in_time_is_refused_without_work(
@@ -376,6 +378,17 @@ async def test_the_door_admits_as_many_as_the_database_thread_can_serve_in_time(
     monkeypatch.setattr(MeetingConsumer, "step_seconds", 0.050)  # a busy one: 50
     monkeypatch.setattr(MeetingConsumer, "opening", 50)
     assert not MeetingConsumer.has_room()
+    monkeypatch.setattr(MeetingConsumer, "step_seconds", 30.0)  # after a few stuck steps ...
+    monkeypatch.setattr(MeetingConsumer, "opening", 0)
+    assert MeetingConsumer.has_room()  # ... the next socket still gets in and teaches the door anew
+
+
+async def test_a_stuck_step_counts_as_a_slow_one_not_as_a_trend(meeting, member, monkeypatch):
+    monkeypatch.setattr(MeetingConsumer, "step_seconds", 0.010)
+    monkeypatch.setattr(MeetingConsumer, "_admit", lambda consumer: time.sleep(0.5))  # a lock, say
+    communicator, connected = await open_socket(meeting, await cookie_for(member))
+    assert not connected  # the stand-in admits nobody
+    assert MeetingConsumer.step_seconds <= 0.010 + (MAX_STEP_COST - 0.010) * STEP_SMOOTHING + 1e-9
 
 
 async def test_every_connect_teaches_the_door_what_a_step_costs(meeting, member, monkeypatch):

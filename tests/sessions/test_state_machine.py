@@ -5,7 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from sessions.models import CommandNotAllowed, Meeting, PhaseTransition, StaleVersion
+from sessions.models import Attendance, CommandNotAllowed, Meeting, PhaseTransition, StaleVersion
 
 PHASES = ["inventarisatie", "analyse", "bewustwording", "advies", "groepsthema", "evaluatie"]
 
@@ -217,3 +217,15 @@ def test_concurrent_advances_yield_one_transition(meeting):
     meeting.refresh_from_db()
     assert meeting.phase == "analyse"
     assert meeting.transitions.count() == 2
+
+
+def test_marking_present_writes_only_what_changes(meeting, members, outsider, django_assert_num_queries):
+    first, second, third = members[:3]
+    Attendance.objects.create(meeting=meeting, user=first, present=True)
+    Attendance.objects.create(meeting=meeting, user=second, response=Attendance.Response.ATTENDING)
+    with django_assert_num_queries(1):  # a phone that reconnects: present already
+        meeting.mark_present([first.pk])
+    meeting.mark_present([first.pk, second.pk, third.pk, outsider.pk])
+    present = dict(Attendance.objects.filter(meeting=meeting).values_list("user_id", "present"))
+    assert present == {first.pk: True, second.pk: True, third.pk: True}  # not the outsider
+    assert Attendance.objects.get(meeting=meeting, user=second).response == Attendance.Response.ATTENDING
