@@ -186,17 +186,23 @@ def announcement(meeting: Meeting) -> str:
     return _("Nieuwe fase: %(name)s") % {"name": phase_title(meeting)}
 
 
-def frame(meeting: Meeting, variant: str, kind: str = "push", only: tuple = (), context=None) -> str:
-    """One JSON text frame for a variant, in the active language."""
+def fragments(meeting: Meeting, variant: str, only: tuple = (), context=None) -> dict:
+    """The variant's fragments (or `only` these), in the active language."""
     context = context or live_context(meeting, variant, with_presence=not only or "presence-panel" in only)
-    fragments = {
+    return {
         target: render_to_string(template, context)
         for target, template in FRAGMENTS[variant].items()
         if not only or target in only
     }
-    return json.dumps(
-        {"type": kind, **context["state"], "announce": announcement(meeting), "html": fragments}
-    )
+
+
+def frame(
+    meeting: Meeting, variant: str, kind: str = "push", only: tuple = (), context=None, html=None
+) -> str:
+    """One JSON text frame for a variant, in the active language; `html` is its fragments
+    when they were rendered before, at the meeting's version. The state is always made now."""
+    html = html if html is not None else fragments(meeting, variant, only, context)
+    return json.dumps({"type": kind, **state(meeting), "announce": announcement(meeting), "html": html})
 
 
 def connected_frames(meeting: Meeting) -> set[tuple[str, str]]:

@@ -46,10 +46,35 @@ def stamp_arrival(app):
     return stamped
 
 
+class RecentSnapshots:
+    """The fragments of this process's latest connect snapshot per meeting, variant and
+    language, for the sockets that queue behind it (a room arriving, every phone after a
+    restart): their database step then renders nothing.
+
+    A socket may be sent fragments read after it began to listen, at the meeting's current
+    version: whatever changes later reaches it as a push (MeetingConsumer._connect). The
+    state around the fragments (server time, remaining) is made afresh for every socket.
+    """
+
+    def __init__(self):
+        self.entries: dict[tuple, tuple[float, int, dict]] = {}
+
+    def get(self, key: tuple, version: int, listening_since: float) -> dict | None:
+        read_at, read_version, html = self.entries.get(key, (0.0, None, None))
+        return html if read_at >= listening_since and read_version == version else None
+
+    def put(self, key: tuple, read_at: float, version: int, html: dict) -> None:
+        self.entries[key] = (read_at, version, html)
+        # A socket whose step runs now began to listen HANDSHAKE_BUDGET ago at most (_open).
+        oldest_useful = time.monotonic() - HANDSHAKE_BUDGET
+        self.entries = {key: entry for key, entry in self.entries.items() if entry[0] >= oldest_useful}
+
+
 class MeetingConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str] = []
     opening = 0  # sockets of this process between handshake and admission
     step_seconds = 0.025  # one connect's database step, a moving average over this process's connects
+    recent_snapshots = RecentSnapshots()
 
     @classmethod
     def has_room(cls) -> bool:
@@ -88,6 +113,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         }
         for group in audience_groups.values():
             await self.channel_layer.group_add(group, self.channel_name)
+        self.listening_since = time.monotonic()
         snapshot = await database_sync_to_async(self._open)()  # the one database step of a connect
         for audience, group in audience_groups.items():
             if snapshot is None or audience != self.audience:
@@ -122,6 +148,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             MeetingConsumer.step_seconds += (cost - MeetingConsumer.step_seconds) * STEP_SMOOTHING
 
     def _admit(self) -> str | None:
+        read_at = time.monotonic()
         try:
             meeting = broadcast.load_meeting(self.meeting_id)  # once, for admission and snapshot alike
         except Meeting.DoesNotExist:
@@ -135,7 +162,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         self._record_presence(connected=True)
         if meeting.is_live and self.audience == "member":
             meeting.mark_present([self.person_id])
-        return self._snapshot(meeting=meeting)
+        return self._first_snapshot(meeting, read_at)
 
     def _viewer(self, meeting: Meeting | None = None) -> tuple[Meeting | None, Viewer | None]:
         """The meeting (unless given), and who this socket belongs to now, read afresh from the database."""
@@ -160,6 +187,17 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         if not self.sees_case:
             return "member_pending"
         return "case_owner" if self.person_id == case_owner_id else "member"
+
+    def _first_snapshot(self, meeting: Meeting, read_at: float) -> str:
+        """The snapshot on connect, with the fragments of a connect just before when they may be reused."""
+        variant = self._variant(meeting.case_owner_id)
+        key = (meeting.pk, variant, self.language)
+        html = self.recent_snapshots.get(key, meeting.version, self.listening_since)
+        with translation.override(self.language):
+            if html is None:
+                html = broadcast.fragments(meeting, variant)
+                self.recent_snapshots.put(key, read_at, meeting.version, html)
+            return broadcast.frame(meeting, variant, kind="snapshot", html=html)
 
     def _snapshot(self, known_version=None, meeting: Meeting | None = None) -> str | None:
         meeting = meeting or broadcast.load_meeting(self.meeting_id)

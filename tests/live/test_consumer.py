@@ -11,7 +11,13 @@ from django.test import Client
 from intervisie.asgi import application
 from sessions import broadcast
 from sessions.access import DEVICE_SESSION_KEY
-from sessions.consumers import MAX_STEP_COST, STEP_SMOOTHING, MeetingConsumer
+from sessions.consumers import (
+    HANDSHAKE_BUDGET,
+    MAX_STEP_COST,
+    STEP_SMOOTHING,
+    MeetingConsumer,
+    RecentSnapshots,
+)
 from sessions.models import Attendance, Connection, JoinRequest
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
@@ -421,3 +427,59 @@ async def test_presence_is_rendered_only_while_a_facilitator_socket_is_open(meet
     assert set(message["frames"]) == {"facilitator:nl"}  # only the language of the open socket
     await member_socket.disconnect()
     await facilitator_socket.disconnect()
+
+
+async def test_recent_snapshot_fragments_serve_only_sockets_that_listened_before_they_were_read():
+    recent = RecentSnapshots()
+    now = time.monotonic()
+    recent.put(("m", "member", "nl"), read_at=now, version=3, html={"phase-panel": "x"})
+    assert recent.get(("m", "member", "nl"), 3, listening_since=now - 1) == {"phase-panel": "x"}
+    assert recent.get(("m", "member", "nl"), 3, listening_since=now + 1) is None  # might miss a change
+    assert recent.get(("m", "member", "nl"), 4, listening_since=now - 1) is None  # another state
+    assert recent.get(("m", "case_owner", "nl"), 3, listening_since=now - 1) is None
+    recent.put(("old", "member", "nl"), read_at=now - HANDSHAKE_BUDGET - 1, version=3, html={})
+    assert ("old", "member", "nl") not in recent.entries  # no waiting socket can use it
+
+
+async def test_a_socket_that_waited_behind_another_connect_gets_its_fragments_with_a_fresh_state(
+    meeting, member, monkeypatch
+):
+    """As if a socket of the same meeting had its snapshot read while this one waited in line."""
+    recent = RecentSnapshots()
+    monkeypatch.setattr(MeetingConsumer, "recent_snapshots", recent)
+    later = time.monotonic() + 60
+    recent.put(
+        (meeting.pk, "member", "nl"), read_at=later, version=meeting.version, html={"phase-panel": "kept"}
+    )
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    snapshot = await communicator.receive_json_from()
+    assert snapshot["html"] == {"phase-panel": "kept"}
+    assert abs(snapshot["server_time"] - time.time() * 1000) < 5000  # made for this socket
+    await communicator.disconnect()
+
+    recent.put(
+        (meeting.pk, "member", "nl"), read_at=later, version=meeting.version + 1, html={"phase-panel": "kept"}
+    )
+    communicator, _ = await open_socket(meeting, await cookie_for(member))  # another version: rendered anew
+    snapshot = await communicator.receive_json_from()
+    assert 'data-testid="phase"' in snapshot["html"]["phase-panel"]
+    assert (
+        recent.get((meeting.pk, "member", "nl"), meeting.version, listening_since=0)["phase-panel"]
+        == (snapshot["html"]["phase-panel"])
+    )
+    await communicator.disconnect()
+
+
+async def test_a_socket_that_began_listening_after_a_snapshot_was_read_gets_its_own(
+    meeting, member, monkeypatch
+):
+    """It might have missed a change made in between (not every change bumps the version)."""
+    renders = []
+    render = broadcast.fragments
+    monkeypatch.setattr(broadcast, "fragments", lambda *args: renders.append(args) or render(*args))
+    cookie = await cookie_for(member)
+    for _ in range(2):
+        communicator, _ = await open_socket(meeting, cookie)
+        await communicator.receive_json_from()
+        await communicator.disconnect()
+    assert len(renders) == 2
