@@ -240,21 +240,19 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
         last = meetings[-1]
         return [fanout.Room(last.pk, BIG_ROOM, last.member_sessions, last.facilitator_session)]
 
-    say("floor (daphne) ...")
-    with servers.floor_daphne(log) as server:
-        target = fanout.FloorTarget("floor (daphne)", server.port)
-        floor_rooms = [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
-        results.append(await fanout_pass(target, floor_rooms, mode["changes"], rng, args.concurrency))
-        say(f"floor (daphne), one room of {BIG_ROOM} ...")
-        big_room = [fanout.Room(len(meetings), BIG_ROOM)]
-        results[-1]["big"] = await fanout_pass(target, big_room, mode["big_changes"], rng, 1)
-    results[-1]["killed"] = [server.label] if server.killed else []
-    say("floor (daphne), restarted ...")
-    with servers.floor_daphne(log) as server:
-        target = fanout.FloorTarget("floor (daphne)", server.port)
-        floor_rooms = [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
-        results[-1]["storm"] = await storm_pass(target, floor_rooms)
-    results[-1]["killed"] += [f"{server.label}, restarted"] if server.killed else []
+    def floor_rooms():
+        return [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
+
+    async def bare_floor(label: str) -> dict:
+        """The floor of the budget, fan-out and one big room; measured again before each project server."""
+        say(f"{label} ...")
+        with servers.floor_daphne(log, label=label) as server:
+            target = fanout.FloorTarget(label, server.port)
+            result = await fanout_pass(target, floor_rooms(), mode["changes"], rng, args.concurrency)
+            say(f"{label}, one room of {BIG_ROOM} ...")
+            big_room = [fanout.Room(len(meetings), BIG_ROOM)]
+            result["big"] = await fanout_pass(target, big_room, mode["big_changes"], rng, 1)
+        return {**result, "bare_floor": True, "killed": [server.label] if server.killed else []}
 
     # Channels' in-memory layer sweeps every channel and group on each receive and group_send;
     # the project's own layer does not (intervisie/layers.py). The floor on that layer too,
@@ -262,9 +260,15 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
     say(f"{LAYER_FLOOR} ...")
     with servers.floor_daphne(log, label=LAYER_FLOOR, layer=PROJECT_LAYER) as server:
         target = fanout.FloorTarget(LAYER_FLOOR, server.port)
-        floor_rooms = [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
-        results.append(await fanout_pass(target, floor_rooms, mode["changes"], rng, args.concurrency))
+        results.append(await fanout_pass(target, floor_rooms(), mode["changes"], rng, args.concurrency))
     results[-1]["killed"] = [server.label] if server.killed else []
+
+    results.append(await bare_floor("floor (daphne)"))
+    say("floor (daphne), restarted ...")
+    with servers.floor_daphne(log) as server:
+        target = fanout.FloorTarget("floor (daphne)", server.port)
+        results[-1]["storm"] = await storm_pass(target, floor_rooms())
+    results[-1]["killed"] += [f"{server.label}, restarted"] if server.killed else []
 
     say("project (daphne) ...")
     with servers.project_daphne(database_url, log) as server:
@@ -289,6 +293,9 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
     results[-1]["killed"] += [f"{server.label}, restarted"] if server.killed else []
 
     if not args.no_runserver:
+        # The machine is shared and its load drifts over minutes: runserver is compared with
+        # a floor measured just before it, like daphne.
+        results.append(await bare_floor("floor (daphne), again"))
         say("project (runserver) ...")
         with servers.project_runserver(database_url, log) as server:
             target = fanout.ProjectTarget("project (runserver)", server.port, phases)
@@ -310,6 +317,7 @@ async def measure_scale_out(args, mode: dict, meetings, phases, database_url: st
             target = fanout.FloorTarget(first.label, first.port, (first.port, second.port))
             floor_rooms = [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
             results.append(await fanout_pass(target, floor_rooms, mode["changes"], rng, args.concurrency))
+    results[-1]["bare_floor"] = True
     say("scale-out: project, two processes on Redis and PostgreSQL ...")
     with servers.project_daphne(database_url, log, redis_url, "project (2 daphne, Redis)") as first:
         with servers.project_daphne(
