@@ -16,6 +16,7 @@ import time
 from importlib import import_module
 from types import SimpleNamespace
 
+from channels.consumer import get_handler_name
 from channels.db import database_sync_to_async
 from channels.generic.websocket import AsyncWebsocketConsumer
 from django.conf import settings
@@ -84,6 +85,20 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         door that shut after a few slow steps (a database lock, a pool timeout) must reopen.
         """
         return cls.opening == 0 or (cls.opening + 1) * cls.step_seconds <= QUEUE_BUDGET
+
+    async def dispatch(self, message):
+        """As Channels' own, without its trip to the database thread before every message.
+
+        Channels (4.2 and later) closes stale database connections there, for
+        consumers that use Django's async ORM; this one uses the database only
+        through database_sync_to_async, which closes them around each call. The
+        trip went to the one thread that also runs every socket's database step:
+        each ping, and each push to each socket, waited in that line.
+        """
+        handler = getattr(self, get_handler_name(message), None)
+        if handler is None:
+            raise ValueError(f"No handler for message type {message['type']}")
+        await handler(message)
 
     async def connect(self):
         if not MeetingConsumer.has_room():

@@ -77,6 +77,22 @@ async def test_a_member_gets_a_snapshot_without_asking(meeting, member):
     await communicator.disconnect()
 
 
+async def test_messages_reach_the_socket_without_a_trip_to_the_database_thread(meeting, member, monkeypatch):
+    """Channels' own dispatch sends every message through that thread first (consumers.dispatch)."""
+    trips = []
+
+    async def trip():
+        trips.append(1)
+
+    monkeypatch.setattr("channels.consumer.aclose_old_connections", trip)
+    communicator, _ = await open_socket(meeting, await cookie_for(member))
+    await communicator.receive_json_from()
+    await communicator.send_json_to({"type": "ping", "t0": 1234})
+    assert (await communicator.receive_json_from())["type"] == "pong"
+    await communicator.disconnect()
+    assert trips == []
+
+
 async def test_clock_pings_are_answered(meeting, member):
     communicator, _ = await open_socket(meeting, await cookie_for(member))
     await communicator.receive_json_from()
