@@ -11,7 +11,9 @@ LAST_SEEN_EVERY seconds, and at once when a person's access changes
 with code 4403.
 """
 
+import asyncio
 import json
+import logging
 import time
 from importlib import import_module
 from types import SimpleNamespace
@@ -27,10 +29,13 @@ from . import broadcast
 from .access import Viewer, sees_case_content, viewer_for
 from .models import Connection, Meeting
 
+logger = logging.getLogger(__name__)
+
 HANDSHAKE_BUDGET = 4.0  # s; daphne drops a handshake not accepted within 5 s (--websocket_connect_timeout)
 QUEUE_BUDGET = 2.5  # s of connect work that may wait for the database thread; later sockets retry
-STEP_SMOOTHING = 0.1  # weight of the latest connect in MeetingConsumer.step_seconds
+STEP_SMOOTHING = 0.1  # weight of the latest step in MeetingConsumer.step_seconds
 MAX_STEP_COST = 0.25  # s; a longer step (a lock, a pool timeout) counts as this much
+BATCH_BUDGET = 0.5  # s; connects taken in one step at most (every snapshot waits for the whole step)
 MAX_MESSAGE_BYTES = 4096
 MAX_MESSAGES_PER_SECOND = 20
 HELLO_EVERY = 1.0  # a hello may ask for a snapshot this often at most
@@ -71,11 +76,101 @@ class RecentSnapshots:
         self.entries = {key: entry for key, entry in self.entries.items() if entry[0] >= oldest_useful}
 
 
+class Admissions:
+    """What one database step reads and writes for the connects that wait for it together:
+    each meeting read once, the sockets' `Connection` rows in one INSERT, attendance once
+    per meeting."""
+
+    def __init__(self):
+        self.meetings: dict[int, tuple[Meeting | None, float]] = {}
+        self.connections: list[Connection] = []
+        self.present: dict[int, tuple[Meeting, set[int]]] = {}
+
+    def meeting(self, meeting_id: int) -> tuple[Meeting | None, float]:
+        """The meeting, with everything a snapshot needs, and when it was read."""
+        if meeting_id not in self.meetings:
+            read_at = time.monotonic()
+            try:
+                self.meetings[meeting_id] = broadcast.load_meeting(meeting_id), read_at
+            except Meeting.DoesNotExist:
+                self.meetings[meeting_id] = None, read_at
+        return self.meetings[meeting_id]
+
+    def mark_present(self, meeting: Meeting, user_id: int) -> None:
+        self.present.setdefault(meeting.pk, (meeting, set()))[1].add(user_id)
+
+    def write(self) -> None:
+        Connection.objects.bulk_create(self.connections)
+        for meeting, user_ids in self.present.values():
+            meeting.mark_present(user_ids)
+
+
+class AdmissionQueue:
+    """Connects waiting for the database thread, which takes all that wait in one step.
+
+    After a restart, or when a whole room reconnects, hundreds of sockets wait for
+    the one thread that does every socket's database work; a step for all of them
+    saves each the trip to that thread and back, the meeting's load, its own INSERT
+    and commit, and the attendance check. One queue per event loop.
+    """
+
+    def __init__(self):
+        self.loop = None
+        self.waiting: list[tuple[MeetingConsumer, asyncio.Future]] = []
+        self.runner = None
+
+    async def admit(self, consumer: "MeetingConsumer") -> str | None:
+        loop = asyncio.get_running_loop()
+        if self.loop is not loop:  # a new event loop (tests): nothing of the old one carries over
+            self.loop, self.waiting, self.runner = loop, [], None
+        future = loop.create_future()
+        self.waiting.append((consumer, future))
+        if self.runner is None:
+            self.runner = loop.create_task(self._run())
+        return await future
+
+    async def _run(self) -> None:
+        try:
+            while self.waiting:
+                size = max(1, int(BATCH_BUDGET / MeetingConsumer.step_seconds))
+                batch, self.waiting = self.waiting[:size], self.waiting[size:]
+                try:
+                    snapshots = await database_sync_to_async(admit_together)([c for c, _f in batch])
+                except Exception as error:  # noqa: BLE001 -- the database is gone: every connect fails
+                    for _c, future in batch:
+                        if not future.done():
+                            future.set_exception(error)
+                    continue
+                for (_c, future), snapshot in zip(batch, snapshots, strict=True):
+                    if not future.done():  # else the handshake was given up meanwhile
+                        future.set_result(snapshot)
+        finally:
+            self.runner = None
+
+
+def admit_together(consumers: list["MeetingConsumer"]) -> list[str | None]:
+    """The one database step of these connects: each socket's snapshot, or None to refuse it."""
+    started = time.monotonic()
+    admissions = Admissions()
+    snapshots = []
+    for consumer in consumers:
+        try:
+            snapshots.append(consumer._open(admissions))
+        except Exception:  # one socket's failure refuses that socket only
+            logger.exception("admitting a socket to meeting %s failed", consumer.meeting_id)
+            snapshots.append(None)
+    admissions.write()
+    cost = min((time.monotonic() - started) / len(consumers), MAX_STEP_COST)  # one stuck step is no trend
+    MeetingConsumer.step_seconds += (cost - MeetingConsumer.step_seconds) * STEP_SMOOTHING
+    return snapshots
+
+
 class MeetingConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str] = []
     opening = 0  # sockets of this process between handshake and admission
-    step_seconds = 0.025  # one connect's database step, a moving average over this process's connects
+    step_seconds = 0.025  # a connect's share of a database step, a moving average over this process's steps
     recent_snapshots = RecentSnapshots()
+    admissions = AdmissionQueue()
 
     @classmethod
     def has_room(cls) -> bool:
@@ -129,7 +224,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         for group in audience_groups.values():
             await self.channel_layer.group_add(group, self.channel_name)
         self.listening_since = time.monotonic()
-        snapshot = await database_sync_to_async(self._open)()  # the one database step of a connect
+        snapshot = await self.admissions.admit(self)  # the one database step of a connect
         for audience, group in audience_groups.items():
             if snapshot is None or audience != self.audience:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -143,30 +238,25 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=snapshot)
         self._presence_changed()
 
-    def _open(self) -> str | None:
-        """Admit this socket, record it, and render its snapshot; None to refuse.
+    def _open(self, admissions: Admissions) -> str | None:
+        """Admit this socket and render its snapshot (None to refuse); its `Connection` row
+        and attendance are written with those of the other connects of the step.
 
-        All of a connect's database work is this one step, the user lookup
+        All of a connect's database work is in that one step, the user lookup
         included (no auth middleware: it would queue a step of its own). A
         handshake that waited in the database queue until daphne has (nearly)
         dropped it is refused before any of it: after a restart every phone
         arrives at the same moment, and work for sockets that are gone would
         make the queue longer for the ones that retry (a congestion collapse).
         """
-        started = time.monotonic()
-        if started - self.scope.get("received_at", started) > HANDSHAKE_BUDGET:
+        now = time.monotonic()
+        if now - self.scope.get("received_at", now) > HANDSHAKE_BUDGET:
             return None
-        try:
-            return self._admit()
-        finally:
-            cost = min(time.monotonic() - started, MAX_STEP_COST)  # one stuck step is no trend
-            MeetingConsumer.step_seconds += (cost - MeetingConsumer.step_seconds) * STEP_SMOOTHING
+        return self._admit(admissions)
 
-    def _admit(self) -> str | None:
-        read_at = time.monotonic()
-        try:
-            meeting = broadcast.load_meeting(self.meeting_id)  # once, for admission and snapshot alike
-        except Meeting.DoesNotExist:
+    def _admit(self, admissions: Admissions) -> str | None:
+        meeting, read_at = admissions.meeting(self.meeting_id)  # for admission and snapshot alike
+        if meeting is None:
             return None
         _meeting, viewer = self._viewer(meeting)
         if not viewer or (self.presenter and not viewer.is_facilitator):
@@ -174,10 +264,20 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         self.person_id = viewer.person.pk
         self.audience = "presenter" if self.presenter else viewer.audience
         self.sees_case = sees_case_content(meeting, viewer.person)
-        self._record_presence(connected=True)
+        snapshot = self._first_snapshot(meeting, read_at)
+        admissions.connections.append(
+            Connection(
+                channel_name=self.channel_name,
+                meeting_id=self.meeting_id,
+                user_id=self.person_id,
+                audience=self.audience,
+                language=self.language,
+                sees_case=self.sees_case,
+            )
+        )
         if meeting.is_live and self.audience == "member":
-            meeting.mark_present([self.person_id])
-        return self._first_snapshot(meeting, read_at)
+            admissions.mark_present(meeting, self.person_id)
+        return snapshot
 
     def _viewer(self, meeting: Meeting | None = None) -> tuple[Meeting | None, Viewer | None]:
         """The meeting (unless given), and who this socket belongs to now, read afresh from the database."""
@@ -221,18 +321,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         with translation.override(self.language):
             return broadcast.frame(meeting, self._variant(meeting.case_owner_id), kind="snapshot")
 
-    def _record_presence(self, connected: bool) -> None:
-        if connected:  # a socket's channel name is new: nothing to update
-            Connection.objects.create(
-                channel_name=self.channel_name,
-                meeting_id=self.meeting_id,
-                user_id=self.person_id,
-                audience=self.audience,
-                language=self.language,
-                sees_case=self.sees_case,
-            )
-        else:
-            Connection.objects.filter(channel_name=self.channel_name).delete()
+    def _forget(self) -> None:
+        Connection.objects.filter(channel_name=self.channel_name).delete()
 
     def _presence_changed(self) -> None:
         if self.audience != "presenter":
@@ -246,7 +336,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.groups_joined:
-            await database_sync_to_async(self._record_presence)(connected=False)
+            await database_sync_to_async(self._forget)()
             self._presence_changed()
 
     async def receive(self, text_data=None, bytes_data=None):

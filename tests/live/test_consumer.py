@@ -1,12 +1,17 @@
 """The meeting socket, through channels' WebsocketCommunicator."""
 
+import asyncio
+import json
 import time
 
 import pytest
 from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
+from django.contrib.sessions.backends.db import SessionStore
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 
 from intervisie.asgi import application
 from sessions import broadcast
@@ -17,6 +22,7 @@ from sessions.consumers import (
     STEP_SMOOTHING,
     MeetingConsumer,
     RecentSnapshots,
+    admit_together,
 )
 from sessions.models import Attendance, Connection, JoinRequest
 
@@ -407,7 +413,9 @@ async def test_the_door_admits_as_many_as_the_database_thread_can_serve_in_time(
 
 async def test_a_stuck_step_counts_as_a_slow_one_not_as_a_trend(meeting, member, monkeypatch):
     monkeypatch.setattr(MeetingConsumer, "step_seconds", 0.010)
-    monkeypatch.setattr(MeetingConsumer, "_admit", lambda consumer: time.sleep(0.5))  # a lock, say
+    monkeypatch.setattr(
+        MeetingConsumer, "_admit", lambda consumer, admissions: time.sleep(0.5)
+    )  # a lock, say
     communicator, connected = await open_socket(meeting, await cookie_for(member))
     assert not connected  # the stand-in admits nobody
     assert MeetingConsumer.step_seconds <= 0.010 + (MAX_STEP_COST - 0.010) * STEP_SMOOTHING + 1e-9
@@ -499,3 +507,69 @@ async def test_a_socket_that_began_listening_after_a_snapshot_was_read_gets_its_
         await communicator.receive_json_from()
         await communicator.disconnect()
     assert len(renders) == 2
+
+
+def waiting_consumer(meeting, user, channel: str) -> MeetingConsumer:
+    """A socket as it waits for the database step: listening, its session in the scope."""
+    client = Client()
+    client.force_login(user)
+    consumer = MeetingConsumer()
+    consumer.scope = {"session": SessionStore(client.session.session_key), "received_at": time.monotonic()}
+    consumer.channel_name = channel
+    consumer.meeting_id, consumer.language, consumer.presenter = meeting.pk, "nl", False
+    consumer.listening_since = time.monotonic()
+    return consumer
+
+
+def admit_counting(consumers) -> tuple[list, list[str]]:
+    with CaptureQueriesContext(connection) as queries:
+        snapshots = admit_together(consumers)
+    return snapshots, [query["sql"] for query in queries.captured_queries]
+
+
+async def test_connects_that_wait_together_share_one_step_and_its_reads(meeting, members, facilitator):
+    await sync_to_async(meeting.start)(meeting.version, facilitator)
+    people = [*members, facilitator]
+    consumers = [
+        await sync_to_async(waiting_consumer)(meeting, person, f"test.{n}") for n, person in enumerate(people)
+    ]
+    snapshots, sql = await sync_to_async(admit_counting)(consumers)
+    assert all(json.loads(snapshot)["type"] == "snapshot" for snapshot in snapshots)
+    assert [consumer.audience for consumer in consumers] == ["member"] * len(members) + ["facilitator"]
+    assert len([q for q in sql if f'WHERE "meetings_meeting"."id" = {meeting.pk} ' in q]) == 1  # read once
+    assert len([q for q in sql if q.startswith('INSERT INTO "meetings_connection"')]) == 1
+    rows = await sync_to_async(list)(
+        Connection.objects.order_by("channel_name").values_list("channel_name", "user_id")
+    )
+    assert rows == [(f"test.{n}", person.pk) for n, person in enumerate(people)]
+    present = await sync_to_async(list)(
+        Attendance.objects.filter(meeting=meeting, present=True).values_list("user_id", flat=True)
+    )
+    assert sorted(present) == sorted(person.pk for person in members)
+
+
+async def test_a_socket_that_fails_in_a_shared_step_is_refused_alone(meeting, members, outsider, monkeypatch):
+    consumers = [
+        await sync_to_async(waiting_consumer)(meeting, person, f"test.{n}")
+        for n, person in enumerate([members[0], outsider, members[1], members[2]])
+    ]
+    monkeypatch.setattr(consumers[2], "_first_snapshot", lambda *args: 1 / 0)
+    snapshots = await sync_to_async(admit_together)(consumers)
+    assert [snapshot is not None for snapshot in snapshots] == [True, False, False, True]
+    rows = await sync_to_async(list)(
+        Connection.objects.order_by("channel_name").values_list("channel_name", flat=True)
+    )
+    assert rows == ["test.0", "test.3"]
+
+
+async def test_sockets_opening_at_once_each_get_their_own_snapshot(meeting, members, facilitator, outsider):
+    people = [*members, facilitator, outsider]
+    cookies = [await cookie_for(person) for person in people]
+    opened = await asyncio.gather(*(open_socket(meeting, cookie) for cookie in cookies))
+    assert [connected for _communicator, connected in opened] == [True] * (len(people) - 1) + [False]
+    panels = []
+    for communicator, connected in opened:
+        if connected:
+            panels.append("presence-panel" in (await communicator.receive_json_from())["html"])
+        await communicator.disconnect()
+    assert panels == [False] * len(members) + [True]  # each its own audience's snapshot
