@@ -105,26 +105,30 @@ class Admissions:
             meeting.mark_present(user_ids)
 
 
-class AdmissionQueue:
-    """Connects waiting for the database thread, which takes all that wait in one step.
+class SharedSteps:
+    """Work of many sockets for the database thread, one step for all that wait at the time.
 
     After a restart, or when a whole room reconnects, hundreds of sockets wait for
     the one thread that does every socket's database work; a step for all of them
-    saves each the trip to that thread and back, the meeting's load, its own INSERT
-    and commit, and the attendance check. One queue per event loop.
+    saves each the trip to that thread and back and whatever the step can do once
+    for all (`admit_together`, `forget_together`). `step(items)` runs on that thread
+    and returns a result per item; `most()` caps the items of one step. One queue
+    per event loop.
     """
 
-    def __init__(self):
+    def __init__(self, step, most=lambda: None):
+        self.step, self.most = step, most
         self.loop = None
-        self.waiting: list[tuple[MeetingConsumer, asyncio.Future]] = []
+        self.waiting: list[tuple[object, asyncio.Future]] = []
         self.runner = None
 
-    async def admit(self, consumer: "MeetingConsumer") -> str | None:
+    async def run(self, item):
+        """`item`'s result, from the next step with room for it."""
         loop = asyncio.get_running_loop()
         if self.loop is not loop:  # a new event loop (tests): nothing of the old one carries over
             self.loop, self.waiting, self.runner = loop, [], None
         future = loop.create_future()
-        self.waiting.append((consumer, future))
+        self.waiting.append((item, future))
         if self.runner is None:
             self.runner = loop.create_task(self._run())
         return await future
@@ -132,18 +136,18 @@ class AdmissionQueue:
     async def _run(self) -> None:
         try:
             while self.waiting:
-                size = max(1, int(BATCH_BUDGET / MeetingConsumer.step_seconds))
+                size = self.most()
                 batch, self.waiting = self.waiting[:size], self.waiting[size:]
                 try:
-                    snapshots = await database_sync_to_async(admit_together)([c for c, _f in batch])
-                except Exception as error:  # noqa: BLE001 -- the database is gone: every connect fails
-                    for _c, future in batch:
+                    results = await database_sync_to_async(self.step)([item for item, _f in batch])
+                except Exception as error:  # noqa: BLE001 -- the database is gone: every item fails
+                    for _item, future in batch:
                         if not future.done():
                             future.set_exception(error)
                     continue
-                for (_c, future), snapshot in zip(batch, snapshots, strict=True):
-                    if not future.done():  # else the handshake was given up meanwhile
-                        future.set_result(snapshot)
+                for (_item, future), result in zip(batch, results, strict=True):
+                    if not future.done():  # else the socket was given up meanwhile
+                        future.set_result(result)
         finally:
             self.runner = None
 
@@ -165,12 +169,21 @@ def admit_together(consumers: list["MeetingConsumer"]) -> list[str | None]:
     return snapshots
 
 
+def forget_together(channel_names: list[str]) -> list[None]:
+    """The `Connection` rows of these closed sockets, deleted in one statement."""
+    Connection.objects.filter(channel_name__in=channel_names).delete()
+    return [None] * len(channel_names)
+
+
 class MeetingConsumer(AsyncWebsocketConsumer):
     groups_joined: list[str] = []
     opening = 0  # sockets of this process between handshake and admission
     step_seconds = 0.025  # a connect's share of a database step, a moving average over this process's steps
     recent_snapshots = RecentSnapshots()
-    admissions = AdmissionQueue()
+    admissions = SharedSteps(
+        admit_together, most=lambda: max(1, int(BATCH_BUDGET / MeetingConsumer.step_seconds))
+    )
+    departures = SharedSteps(forget_together)
 
     @classmethod
     def has_room(cls) -> bool:
@@ -224,7 +237,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         for group in audience_groups.values():
             await self.channel_layer.group_add(group, self.channel_name)
         self.listening_since = time.monotonic()
-        snapshot = await self.admissions.admit(self)  # the one database step of a connect
+        snapshot = await self.admissions.run(self)  # the one database step of a connect
         for audience, group in audience_groups.items():
             if snapshot is None or audience != self.audience:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -321,9 +334,6 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         with translation.override(self.language):
             return broadcast.frame(meeting, self._variant(meeting.case_owner_id), kind="snapshot")
 
-    def _forget(self) -> None:
-        Connection.objects.filter(channel_name=self.channel_name).delete()
-
     def _presence_changed(self) -> None:
         if self.audience != "presenter":
             broadcast.schedule_presence(self.meeting_id)
@@ -336,7 +346,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         for group in self.groups_joined:
             await self.channel_layer.group_discard(group, self.channel_name)
         if self.groups_joined:
-            await database_sync_to_async(self._forget)()
+            await self.departures.run(self.channel_name)
             self._presence_changed()
 
     async def receive(self, text_data=None, bytes_data=None):

@@ -573,3 +573,10 @@ async def test_sockets_opening_at_once_each_get_their_own_snapshot(meeting, memb
             panels.append("presence-panel" in (await communicator.receive_json_from())["html"])
         await communicator.disconnect()
     assert panels == [False] * len(members) + [True]  # each its own audience's snapshot
+
+
+async def test_sockets_closing_at_once_leave_no_connection_behind(meeting, members):
+    opened = [await open_socket(meeting, await cookie_for(person)) for person in members]
+    assert await sync_to_async(Connection.objects.filter(meeting=meeting).count)() == len(members)
+    await asyncio.gather(*(communicator.disconnect() for communicator, _connected in opened))
+    assert not await sync_to_async(Connection.objects.filter(meeting=meeting).exists)()
