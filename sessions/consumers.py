@@ -112,11 +112,11 @@ class SharedSteps:
     the one thread that does every socket's database work; a step for all of them
     saves each the trip to that thread and back and whatever the step can do once
     for all (`admit_together`, `forget_together`). `step(items)` runs on that thread
-    and returns a result per item; `most()` caps the items of one step. One queue
+    and returns a result per item; `most()`, if given, caps the items of one step. One queue
     per event loop.
     """
 
-    def __init__(self, step, most=lambda: None):
+    def __init__(self, step, most=None):
         self.step, self.most = step, most
         self.loop = None
         self.waiting: list[tuple[object, asyncio.Future]] = []
@@ -136,7 +136,7 @@ class SharedSteps:
     async def _run(self) -> None:
         try:
             while self.waiting:
-                size = self.most()
+                size = self.most() if self.most else len(self.waiting)
                 batch, self.waiting = self.waiting[:size], self.waiting[size:]
                 try:
                     results = await database_sync_to_async(self.step)([item for item, _f in batch])

@@ -580,3 +580,6 @@ async def test_sockets_closing_at_once_leave_no_connection_behind(meeting, membe
     assert await sync_to_async(Connection.objects.filter(meeting=meeting).count)() == len(members)
     await asyncio.gather(*(communicator.disconnect() for communicator, _connected in opened))
     assert not await sync_to_async(Connection.objects.filter(meeting=meeting).exists)()
+    for _ in range(20):  # the shared step's runner ends once nothing waits
+        await asyncio.sleep(0.01)
+    assert MeetingConsumer.departures.runner is None and MeetingConsumer.departures.waiting == []
