@@ -36,6 +36,7 @@ QUEUE_BUDGET = 2.5  # s of connect work that may wait for the database thread; l
 STEP_SMOOTHING = 0.1  # weight of the latest step in MeetingConsumer.step_seconds
 MAX_STEP_COST = 0.25  # s; a longer step (a lock, a pool timeout) counts as this much
 BATCH_BUDGET = 0.5  # s; connects taken in one step at most (every snapshot waits for the whole step)
+MAX_BATCH = 100  # connects in one step, however cheap the last steps were
 MAX_MESSAGE_BYTES = 4096
 MAX_MESSAGES_PER_SECOND = 20
 HELLO_EVERY = 1.0  # a hello may ask for a snapshot this often at most
@@ -44,7 +45,7 @@ FORBIDDEN = 4403
 
 
 def stamp_arrival(app):
-    """ASGI middleware (outermost): when the handshake arrived, for MeetingConsumer._open."""
+    """ASGI middleware (outermost): when the handshake arrived, for MeetingConsumer._let_in."""
 
     async def stamped(scope, receive, send):
         return await app({**scope, "received_at": time.monotonic()}, receive, send)
@@ -71,38 +72,26 @@ class RecentSnapshots:
 
     def put(self, key: tuple, read_at: float, version: int, html: dict) -> None:
         self.entries[key] = (read_at, version, html)
-        # A socket whose step runs now began to listen HANDSHAKE_BUDGET ago at most (_open).
+        # A socket whose step runs now began to listen about HANDSHAKE_BUDGET ago at most (_let_in).
         oldest_useful = time.monotonic() - HANDSHAKE_BUDGET
         self.entries = {key: entry for key, entry in self.entries.items() if entry[0] >= oldest_useful}
 
 
-class Admissions:
-    """What one database step reads and writes for the connects that wait for it together:
-    each meeting read once, the sockets' `Connection` rows in one INSERT, attendance once
-    per meeting."""
+class Meetings:
+    """The meetings one database step reads, each once, and when it read them."""
 
     def __init__(self):
-        self.meetings: dict[int, tuple[Meeting | None, float]] = {}
-        self.connections: list[Connection] = []
-        self.present: dict[int, tuple[Meeting, set[int]]] = {}
+        self.read: dict[int, tuple[Meeting | None, float]] = {}
 
-    def meeting(self, meeting_id: int) -> tuple[Meeting | None, float]:
-        """The meeting, with everything a snapshot needs, and when it was read."""
-        if meeting_id not in self.meetings:
+    def get(self, meeting_id: int) -> tuple[Meeting | None, float]:
+        """The meeting, with everything a snapshot needs (None: it does not exist)."""
+        if meeting_id not in self.read:
             read_at = time.monotonic()
             try:
-                self.meetings[meeting_id] = broadcast.load_meeting(meeting_id), read_at
+                self.read[meeting_id] = broadcast.load_meeting(meeting_id), read_at
             except Meeting.DoesNotExist:
-                self.meetings[meeting_id] = None, read_at
-        return self.meetings[meeting_id]
-
-    def mark_present(self, meeting: Meeting, user_id: int) -> None:
-        self.present.setdefault(meeting.pk, (meeting, set()))[1].add(user_id)
-
-    def write(self) -> None:
-        Connection.objects.bulk_create(self.connections)
-        for meeting, user_ids in self.present.values():
-            meeting.mark_present(user_ids)
+                self.read[meeting_id] = None, read_at
+        return self.read[meeting_id]
 
 
 class SharedSteps:
@@ -112,8 +101,8 @@ class SharedSteps:
     the one thread that does every socket's database work; a step for all of them
     saves each the trip to that thread and back and whatever the step can do once
     for all (`admit_together`, `forget_together`). `step(items)` runs on that thread
-    and returns a result per item; `most()`, if given, caps the items of one step. One queue
-    per event loop.
+    and returns a result per item; `most()`, if given, caps the items of one step. The
+    queue belongs to the event loop that used it last (tests run one loop after another).
     """
 
     def __init__(self, step, most=None):
@@ -134,6 +123,7 @@ class SharedSteps:
         return await future
 
     async def _run(self) -> None:
+        batch = []
         try:
             while self.waiting:
                 size = self.most() if self.most else len(self.waiting)
@@ -150,23 +140,60 @@ class SharedSteps:
                         future.set_result(result)
         finally:
             self.runner = None
+            for _item, future in [*batch, *self.waiting]:  # only when the loop closes meanwhile
+                if not future.done():
+                    future.cancel()
 
 
 def admit_together(consumers: list["MeetingConsumer"]) -> list[str | None]:
-    """The one database step of these connects: each socket's snapshot, or None to refuse it."""
+    """The one database step of these connects: each socket's snapshot, or None to refuse it.
+
+    Two passes. First each socket is let in or refused, and the `Connection` rows of those
+    let in are written in one INSERT (none sees case content yet). Only then are the
+    meetings read again for the snapshots and is case content decided: from the moment its
+    row exists, every push and every access check (broadcast.access_changed) finds the
+    socket, so nothing changed after those reads passes it by. A socket that fails is
+    refused alone; attendance is written once per meeting.
+    """
     started = time.monotonic()
-    admissions = Admissions()
-    snapshots = []
-    for consumer in consumers:
-        try:
-            snapshots.append(consumer._open(admissions))
-        except Exception:  # one socket's failure refuses that socket only
-            logger.exception("admitting a socket to meeting %s failed", consumer.meeting_id)
-            snapshots.append(None)
-    admissions.write()
+    admission = Meetings()
+    admitted = [c for c in consumers if _or_none(c, c._let_in, admission)]
+    Connection.objects.bulk_create([c._connection() for c in admitted])
+    snapshot_reads = Meetings()
+    snapshots = {c: _or_none(c, c._first_snapshot, snapshot_reads) for c in admitted}
+    opened = [c for c in admitted if snapshots[c] is not None]
+    if refused := [c.channel_name for c in admitted if snapshots[c] is None]:
+        Connection.objects.filter(channel_name__in=refused).delete()
+    if seeing := [c.channel_name for c in opened if c.sees_case]:
+        Connection.objects.filter(channel_name__in=seeing).update(sees_case=True)
+    _mark_present(snapshot_reads, opened)
     cost = min((time.monotonic() - started) / len(consumers), MAX_STEP_COST)  # one stuck step is no trend
     MeetingConsumer.step_seconds += (cost - MeetingConsumer.step_seconds) * STEP_SMOOTHING
-    return snapshots
+    return [snapshots.get(consumer) for consumer in consumers]
+
+
+def _or_none(consumer: "MeetingConsumer", work, *args):
+    """`work(*args)`, or None when it fails: one socket's failure refuses that socket only."""
+    try:
+        return work(*args)
+    except Exception:
+        logger.exception("admitting a socket to meeting %s failed", consumer.meeting_id)
+        return None
+
+
+def _mark_present(meetings: Meetings, consumers: list["MeetingConsumer"]) -> None:
+    """Attendance of the members just admitted to live meetings, once per meeting."""
+    present: dict[int, set[int]] = {}
+    for consumer in consumers:
+        if consumer.audience == "member":
+            present.setdefault(consumer.meeting_id, set()).add(consumer.person_id)
+    for meeting_id, user_ids in present.items():
+        meeting, _read_at = meetings.get(meeting_id)
+        if meeting is not None and meeting.is_live:
+            try:
+                meeting.mark_present(user_ids)
+            except Exception:  # noqa: BLE001 -- the sockets are in; attendance can be set by hand
+                logger.exception("recording attendance in meeting %s failed", meeting_id)
 
 
 def forget_together(channel_names: list[str]) -> list[None]:
@@ -181,7 +208,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
     step_seconds = 0.025  # a connect's share of a database step, a moving average over this process's steps
     recent_snapshots = RecentSnapshots()
     admissions = SharedSteps(
-        admit_together, most=lambda: max(1, int(BATCH_BUDGET / MeetingConsumer.step_seconds))
+        admit_together, most=lambda: max(1, min(MAX_BATCH, int(BATCH_BUDGET / MeetingConsumer.step_seconds)))
     )
     departures = SharedSteps(forget_together)
 
@@ -237,7 +264,11 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         for group in audience_groups.values():
             await self.channel_layer.group_add(group, self.channel_name)
         self.listening_since = time.monotonic()
-        snapshot = await self.admissions.run(self)  # the one database step of a connect
+        try:
+            snapshot = await self.admissions.run(self)  # the one database step of a connect
+        except Exception:  # the database is unreachable, say: refused like a busy server
+            logger.exception("admitting a socket to meeting %s failed", self.meeting_id)
+            snapshot = None
         for audience, group in audience_groups.items():
             if snapshot is None or audience != self.audience:
                 await self.channel_layer.group_discard(group, self.channel_name)
@@ -251,9 +282,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         await self.send(text_data=snapshot)
         self._presence_changed()
 
-    def _open(self, admissions: Admissions) -> str | None:
-        """Admit this socket and render its snapshot (None to refuse); its `Connection` row
-        and attendance are written with those of the other connects of the step.
+    def _let_in(self, meetings: Meetings) -> bool:
+        """Whether this socket may open, and as whom (the first pass of admit_together).
 
         All of a connect's database work is in that one step, the user lookup
         included (no auth middleware: it would queue a step of its own). A
@@ -261,36 +291,32 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         dropped it is refused before any of it: after a restart every phone
         arrives at the same moment, and work for sockets that are gone would
         make the queue longer for the ones that retry (a congestion collapse).
+        Its snapshot waits for the rest of the step, hence the step's budget.
         """
         now = time.monotonic()
-        if now - self.scope.get("received_at", now) > HANDSHAKE_BUDGET:
-            return None
-        return self._admit(admissions)
-
-    def _admit(self, admissions: Admissions) -> str | None:
-        meeting, read_at = admissions.meeting(self.meeting_id)  # for admission and snapshot alike
+        if now - self.scope.get("received_at", now) > HANDSHAKE_BUDGET - BATCH_BUDGET:
+            return False
+        meeting, _read_at = meetings.get(self.meeting_id)
         if meeting is None:
-            return None
+            return False
         _meeting, viewer = self._viewer(meeting)
         if not viewer or (self.presenter and not viewer.is_facilitator):
-            return None
+            return False
+        self.person = viewer.person
         self.person_id = viewer.person.pk
         self.audience = "presenter" if self.presenter else viewer.audience
-        self.sees_case = sees_case_content(meeting, viewer.person)
-        snapshot = self._first_snapshot(meeting, read_at)
-        admissions.connections.append(
-            Connection(
-                channel_name=self.channel_name,
-                meeting_id=self.meeting_id,
-                user_id=self.person_id,
-                audience=self.audience,
-                language=self.language,
-                sees_case=self.sees_case,
-            )
+        self.sees_case = False  # decided with the snapshot, once the row exists
+        return True
+
+    def _connection(self) -> Connection:
+        return Connection(
+            channel_name=self.channel_name,
+            meeting_id=self.meeting_id,
+            user_id=self.person_id,
+            audience=self.audience,
+            language=self.language,
+            sees_case=self.sees_case,
         )
-        if meeting.is_live and self.audience == "member":
-            admissions.mark_present(meeting, self.person_id)
-        return snapshot
 
     def _viewer(self, meeting: Meeting | None = None) -> tuple[Meeting | None, Viewer | None]:
         """The meeting (unless given), and who this socket belongs to now, read afresh from the database."""
@@ -316,8 +342,13 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             return "member_pending"
         return "case_owner" if self.person_id == case_owner_id else "member"
 
-    def _first_snapshot(self, meeting: Meeting, read_at: float) -> str:
-        """The snapshot on connect, with the fragments of a connect just before when they may be reused."""
+    def _first_snapshot(self, meetings: Meetings) -> str | None:
+        """The snapshot on connect (the second pass of admit_together), with the fragments
+        of a connect just before when they may be reused; None if the meeting is gone."""
+        meeting, read_at = meetings.get(self.meeting_id)
+        if meeting is None:
+            return None
+        self.sees_case = sees_case_content(meeting, self.person)
         variant = self._variant(meeting.case_owner_id)
         key = (meeting.pk, variant, self.language)
         html = self.recent_snapshots.get(key, meeting.version, self.listening_since)

@@ -9,12 +9,13 @@ from channels.db import database_sync_to_async as sync_to_async
 from channels.testing import WebsocketCommunicator
 from django.conf import settings
 from django.contrib.sessions.backends.db import SessionStore
-from django.db import connection
+from django.db import OperationalError, connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from intervisie.asgi import application
 from sessions import broadcast
+from sessions import consumers as consumers_module
 from sessions.access import DEVICE_SESSION_KEY
 from sessions.consumers import (
     HANDSHAKE_BUDGET,
@@ -413,9 +414,7 @@ async def test_the_door_admits_as_many_as_the_database_thread_can_serve_in_time(
 
 async def test_a_stuck_step_counts_as_a_slow_one_not_as_a_trend(meeting, member, monkeypatch):
     monkeypatch.setattr(MeetingConsumer, "step_seconds", 0.010)
-    monkeypatch.setattr(
-        MeetingConsumer, "_admit", lambda consumer, admissions: time.sleep(0.5)
-    )  # a lock, say
+    monkeypatch.setattr(MeetingConsumer, "_let_in", lambda consumer, meetings: time.sleep(0.5))  # a lock, say
     communicator, connected = await open_socket(meeting, await cookie_for(member))
     assert not connected  # the stand-in admits nobody
     assert MeetingConsumer.step_seconds <= 0.010 + (MAX_STEP_COST - 0.010) * STEP_SMOOTHING + 1e-9
@@ -536,7 +535,8 @@ async def test_connects_that_wait_together_share_one_step_and_its_reads(meeting,
     snapshots, sql = await sync_to_async(admit_counting)(consumers)
     assert all(json.loads(snapshot)["type"] == "snapshot" for snapshot in snapshots)
     assert [consumer.audience for consumer in consumers] == ["member"] * len(members) + ["facilitator"]
-    assert len([q for q in sql if f'WHERE "meetings_meeting"."id" = {meeting.pk} ' in q]) == 1  # read once
+    # Read twice in all, for admission and again for the snapshots once the rows exist.
+    assert len([q for q in sql if f'WHERE "meetings_meeting"."id" = {meeting.pk} ' in q]) == 2
     assert len([q for q in sql if q.startswith('INSERT INTO "meetings_connection"')]) == 1
     rows = await sync_to_async(list)(
         Connection.objects.order_by("channel_name").values_list("channel_name", "user_id")
@@ -562,7 +562,14 @@ async def test_a_socket_that_fails_in_a_shared_step_is_refused_alone(meeting, me
     assert rows == ["test.0", "test.3"]
 
 
-async def test_sockets_opening_at_once_each_get_their_own_snapshot(meeting, members, facilitator, outsider):
+async def test_sockets_opening_at_once_each_get_their_own_snapshot(
+    meeting, members, facilitator, outsider, monkeypatch
+):
+    steps = []
+    step = MeetingConsumer.admissions.step
+    monkeypatch.setattr(
+        MeetingConsumer.admissions, "step", lambda consumers: steps.append(len(consumers)) or step(consumers)
+    )
     people = [*members, facilitator, outsider]
     cookies = [await cookie_for(person) for person in people]
     opened = await asyncio.gather(*(open_socket(meeting, cookie) for cookie in cookies))
@@ -573,6 +580,7 @@ async def test_sockets_opening_at_once_each_get_their_own_snapshot(meeting, memb
             panels.append("presence-panel" in (await communicator.receive_json_from())["html"])
         await communicator.disconnect()
     assert panels == [False] * len(members) + [True]  # each its own audience's snapshot
+    assert sum(steps) == len(people) and max(steps) > 1  # they shared a step
 
 
 async def test_sockets_closing_at_once_leave_no_connection_behind(meeting, members):
@@ -583,3 +591,37 @@ async def test_sockets_closing_at_once_leave_no_connection_behind(meeting, membe
     for _ in range(20):  # the shared step's runner ends once nothing waits
         await asyncio.sleep(0.01)
     assert MeetingConsumer.departures.runner is None and MeetingConsumer.departures.waiting == []
+
+
+async def test_case_content_is_decided_only_once_the_sockets_rows_exist(meeting, members, monkeypatch):
+    """From then on an access change (new agreements, say) finds the socket and makes it check again."""
+    rows_then = []
+    decide = consumers_module.sees_case_content
+
+    def spy(meeting, person):
+        rows_then.append(Connection.objects.filter(meeting=meeting).count())
+        return decide(meeting, person)
+
+    monkeypatch.setattr(consumers_module, "sees_case_content", spy)
+    consumers = [
+        await sync_to_async(waiting_consumer)(meeting, person, f"test.{n}")
+        for n, person in enumerate(members)
+    ]
+    await sync_to_async(admit_together)(consumers)
+    assert rows_then == [len(members)] * len(members)
+    seeing = await sync_to_async(list)(Connection.objects.values_list("sees_case", flat=True))
+    assert seeing == [True] * len(members)  # the group has no agreements to accept
+
+
+async def test_a_database_failure_on_connect_refuses_the_socket(meeting, member, monkeypatch):
+    def fail(*args, **kwargs):
+        raise OperationalError("database is locked")
+
+    cookie = await cookie_for(member)
+    with monkeypatch.context() as patch:
+        patch.setattr(Connection.objects, "bulk_create", fail)
+        communicator, connected = await open_socket(meeting, cookie)
+        assert not connected  # refused like a busy server: the phone retries
+    communicator, connected = await open_socket(meeting, cookie)
+    assert connected
+    await communicator.disconnect()
