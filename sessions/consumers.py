@@ -78,17 +78,19 @@ class RecentSnapshots:
 
 
 class Meetings:
-    """The meetings one database step reads, each once, and when it read them."""
+    """The meetings one pass of a database step reads, each once, and when it read them:
+    by default with everything a snapshot needs, with `load` as much as it needs."""
 
-    def __init__(self):
+    def __init__(self, load=broadcast.load_meeting):
+        self.load = load
         self.read: dict[int, tuple[Meeting | None, float]] = {}
 
     def get(self, meeting_id: int) -> tuple[Meeting | None, float]:
-        """The meeting, with everything a snapshot needs (None: it does not exist)."""
+        """The meeting (None: it does not exist) and when it was read."""
         if meeting_id not in self.read:
             read_at = time.monotonic()
             try:
-                self.read[meeting_id] = broadcast.load_meeting(meeting_id), read_at
+                self.read[meeting_id] = self.load(meeting_id), read_at
             except Meeting.DoesNotExist:
                 self.read[meeting_id] = None, read_at
         return self.read[meeting_id]
@@ -156,7 +158,7 @@ def admit_together(consumers: list["MeetingConsumer"]) -> list[str | None]:
     refused alone; attendance is written once per meeting.
     """
     started = time.monotonic()
-    admission = Meetings()
+    admission = Meetings(load=lambda meeting_id: Meeting.objects.get(pk=meeting_id))  # who may open
     admitted = [c for c in consumers if _or_none(c, c._let_in, admission)]
     Connection.objects.bulk_create([c._connection() for c in admitted])
     snapshot_reads = Meetings()
