@@ -360,8 +360,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
                 self.recent_snapshots.put(key, read_at, meeting.version, html)
             return broadcast.frame(meeting, variant, kind="snapshot", html=html)
 
-    def _snapshot(self, known_version=None, meeting: Meeting | None = None) -> str | None:
-        meeting = meeting or broadcast.load_meeting(self.meeting_id)
+    def _snapshot(self, known_version=None) -> str | None:
+        meeting = broadcast.load_meeting(self.meeting_id)
         if meeting.version == known_version:
             return None
         with translation.override(self.language):
