@@ -143,9 +143,14 @@ if REDIS_URL:
     CHANNEL_LAYERS = {
         "default": {
             "BACKEND": "channels_redis.core.RedisChannelLayer",
-            # Consumers wait on Redis in blocking reads of 5 s (channels_redis' BZPOPMIN); redis-py 8
-            # gives up on a read after 5 s by default, which tore every idle socket down.
-            "CONFIG": {"hosts": [{"address": REDIS_URL, "socket_timeout": 10}]},
+            # No socket timeout. Consumers wait on Redis in blocking reads of 5 s (channels_redis'
+            # BZPOPMIN) that Redis itself ends, and redis-py 8's default timeout of 5 s tore every
+            # idle socket down. With any timeout, redis-py sends through asyncio.wait_for, which on
+            # Python 3.11 can swallow the cancel that stops a closed socket's read: its consumer
+            # then never ends, nor does daphne (tests/live/test_redis_layer.py).
+            "CONFIG": {
+                "hosts": [{"address": REDIS_URL, "socket_timeout": None, "socket_connect_timeout": 5}],
+            },
         }
     }
 else:

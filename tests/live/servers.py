@@ -4,6 +4,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,6 +47,7 @@ class Daphne:
         self.port = free_port()
         self.args, self.env = args, env
         self.process = None
+        self.log = Path(tempfile.mkstemp(prefix="daphne-", suffix=".log")[1])
 
     def start(self):
         db = connection.settings_dict
@@ -53,18 +55,27 @@ class Daphne:
         env = {**os.environ, "DATABASE_URL": url, "DJANGO_DEBUG": "1", **self.env}
         env.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
         argv = [sys.executable, "-m", "daphne", *self.args, "-b", "127.0.0.1", "-p", str(self.port)]
-        self.process = subprocess.Popen(
-            [*argv, "intervisie.asgi:application"],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+        with open(self.log, "ab") as log:  # read when the process does not stop
+            self.process = subprocess.Popen(
+                [*argv, "intervisie.asgi:application"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=log,
+            )
         wait_for_port(self.port, self.process, "daphne")
 
     def stop(self):
+        """SIGTERM, as a deploy sends it: a process that does not end within 10 s fails the test."""
         self.process.terminate()
-        self.process.wait(timeout=10)
+        try:
+            self.process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.process.wait()
+            log = self.log.read_text()[-4000:]
+            raise AssertionError(f"daphne did not stop on SIGTERM; its log:\n{log}") from None
+        self.log.unlink(missing_ok=True)
 
 
 def session_cookie(user) -> str:
