@@ -60,30 +60,29 @@ def test_a_change_through_one_process_reaches_phones_on_the_other(
     from websockets.sync.client import connect
 
     first, second = two_processes
-    phone = connect(
+    with connect(
         f"ws://127.0.0.1:{first.port}/ws/meetings/{meeting.pk}/",
         additional_headers={"Cookie": session_cookie(member), "Origin": f"http://127.0.0.1:{first.port}"},
-    )
-    assert json.loads(phone.recv(timeout=10))["type"] == "snapshot"
-    facilitator_cookie = session_cookie(facilitator)
+    ) as phone:
+        assert json.loads(phone.recv(timeout=10))["type"] == "snapshot"
+        facilitator_cookie = session_cookie(facilitator)
 
-    assert command(second, meeting, "start", meeting.version, facilitator_cookie) == 204
-    assert next_phase_push(phone)["phase"] == "inventarisatie"
+        assert command(second, meeting, "start", meeting.version, facilitator_cookie) == 204
+        assert next_phase_push(phone)["phase"] == "inventarisatie"
 
-    # Idle for longer than the channel layer's blocking read on Redis (5 s): the socket stays
-    # served (with redis-py 8's default read timeout every idle consumer crashed here).
-    time.sleep(IDLE_LONGER_THAN_A_REDIS_READ)
-    meeting.refresh_from_db()
-    assert command(second, meeting, "pause", meeting.version, facilitator_cookie) == 204
-    assert next_phase_push(phone)["paused"] is True
+        # Idle for longer than the channel layer's blocking read on Redis (5 s): the socket stays
+        # served (with redis-py 8's default read timeout every idle consumer crashed here).
+        time.sleep(IDLE_LONGER_THAN_A_REDIS_READ)
+        meeting.refresh_from_db()
+        assert command(second, meeting, "pause", meeting.version, facilitator_cookie) == 204
+        assert next_phase_push(phone)["paused"] is True
 
-    second.stop()  # the other process goes away (a deploy, a crash)
-    meeting.refresh_from_db()
-    assert command(first, meeting, "advance", meeting.version, facilitator_cookie) == 204
-    assert next_phase_push(phone)["phase"] == "analyse"  # still connected, still served
+        second.stop()  # the other process goes away (a deploy, a crash)
+        meeting.refresh_from_db()
+        assert command(first, meeting, "advance", meeting.version, facilitator_cookie) == 204
+        assert next_phase_push(phone)["phase"] == "analyse"  # still connected, still served
 
-    second.start()
-    meeting.refresh_from_db()
-    assert command(second, meeting, "advance", meeting.version, facilitator_cookie) == 204
-    assert next_phase_push(phone)["phase"] == "bewustwording"
-    phone.close()
+        second.start()
+        meeting.refresh_from_db()
+        assert command(second, meeting, "advance", meeting.version, facilitator_cookie) == 204
+        assert next_phase_push(phone)["phase"] == "bewustwording"
