@@ -226,6 +226,11 @@ async def clock_pass(target, meetings: list[data.MeetingData], rng) -> dict:
     return {"clients": len(clients), "skews_ms": [c.skew_ms for c in clients], "rows": rows}
 
 
+def floor_rooms(meetings) -> list[fanout.Room]:
+    """The floor's rooms: as many as the project's meetings, as many sockets each."""
+    return [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
+
+
 async def measure(args, mode: dict, meetings, phases, database_url: str, log: Path) -> list[dict]:
     rng = random.Random(args.seed)
     results = []
@@ -240,15 +245,12 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
         last = meetings[-1]
         return [fanout.Room(last.pk, BIG_ROOM, last.member_sessions, last.facilitator_session)]
 
-    def floor_rooms():
-        return [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
-
     async def bare_floor(label: str) -> dict:
         """The floor of the budget, fan-out and one big room; measured again before each project server."""
         say(f"{label} ...")
         with servers.floor_daphne(log, label=label) as server:
             target = fanout.FloorTarget(label, server.port)
-            result = await fanout_pass(target, floor_rooms(), mode["changes"], rng, args.concurrency)
+            result = await fanout_pass(target, floor_rooms(meetings), mode["changes"], rng, args.concurrency)
             say(f"{label}, one room of {BIG_ROOM} ...")
             big_room = [fanout.Room(len(meetings), BIG_ROOM)]
             result["big"] = await fanout_pass(target, big_room, mode["big_changes"], rng, 1)
@@ -260,14 +262,16 @@ async def measure(args, mode: dict, meetings, phases, database_url: str, log: Pa
     say(f"{LAYER_FLOOR} ...")
     with servers.floor_daphne(log, label=LAYER_FLOOR, layer=PROJECT_LAYER) as server:
         target = fanout.FloorTarget(LAYER_FLOOR, server.port)
-        results.append(await fanout_pass(target, floor_rooms(), mode["changes"], rng, args.concurrency))
+        results.append(
+            await fanout_pass(target, floor_rooms(meetings), mode["changes"], rng, args.concurrency)
+        )
     results[-1]["killed"] = [server.label] if server.killed else []
 
     results.append(await bare_floor("floor (daphne)"))
     say("floor (daphne), restarted ...")
     with servers.floor_daphne(log) as server:
         target = fanout.FloorTarget("floor (daphne)", server.port)
-        results[-1]["storm"] = await storm_pass(target, floor_rooms())
+        results[-1]["storm"] = await storm_pass(target, floor_rooms(meetings))
     results[-1]["killed"] += [f"{server.label}, restarted"] if server.killed else []
 
     say("project (daphne) ...")
@@ -315,8 +319,9 @@ async def measure_scale_out(args, mode: dict, meetings, phases, database_url: st
     with servers.floor_daphne(log, redis_url, "floor (2 daphne, Redis)") as first:
         with servers.floor_daphne(log, redis_url, "floor (2 daphne, Redis), second") as second:
             target = fanout.FloorTarget(first.label, first.port, (first.port, second.port))
-            floor_rooms = [fanout.Room(n, data.MEMBERS_PER_MEETING) for n in range(len(meetings))]
-            results.append(await fanout_pass(target, floor_rooms, mode["changes"], rng, args.concurrency))
+            results.append(
+                await fanout_pass(target, floor_rooms(meetings), mode["changes"], rng, args.concurrency)
+            )
     results[-1]["bare_floor"] = True
     say("scale-out: project, two processes on Redis and PostgreSQL ...")
     with servers.project_daphne(database_url, log, redis_url, "project (2 daphne, Redis)") as first:
