@@ -7,7 +7,7 @@ from django.core.validators import validate_email
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import MAX_MEMBERS, MIN_MEMBERS, TIME_ZONES, IntervisionGroup
+from .models import MAX_MEMBERS, MIN_MEMBERS, TIME_ZONES, Agreement, IntervisionGroup
 
 
 @dataclass(frozen=True)
@@ -114,3 +114,48 @@ class GroupForm(forms.ModelForm):
                     _("Een groep heeft een begeleider. Vul die in of sla de groep op als concept."),
                 )
         return cleaned
+
+
+class TextField(forms.CharField):
+    """A textarea's text with the browser's \\r\\n line ends made \\n, so an
+    unchanged text compares equal to the stored one."""
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        return value.replace("\r\n", "\n").replace("\r", "\n") if value else value
+
+
+class AgreementForm(forms.ModelForm):
+    class Meta:
+        model = Agreement
+        fields = ["title", "text"]
+        field_classes = {"text": TextField}
+        widgets = {"text": forms.Textarea(attrs={"rows": 6})}
+        error_messages = {
+            "title": {"required": gettext_lazy("Geef deze afspraak een titel.")},
+            "text": {"required": gettext_lazy("Schrijf op wat jullie afspreken.")},
+        }
+
+
+class BaseAgreementFormSet(forms.BaseModelFormSet):
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        # Only this group's agreements; Django's default would accept any agreement's id.
+        form.fields["id"].queryset = self.get_queryset()
+        form.fields["id"].error_messages["invalid_choice"] = gettext_lazy(
+            "Deze afspraak bestaat niet meer; misschien is ze net verwijderd. Laad de pagina opnieuw."
+        )
+        if "DELETE" in form.fields:
+            form.fields["DELETE"].label = gettext_lazy("Deze afspraak verwijderen")
+
+
+AgreementFormSet = forms.modelformset_factory(
+    Agreement,
+    form=AgreementForm,
+    formset=BaseAgreementFormSet,
+    extra=1,
+    can_delete=True,
+    can_delete_extra=False,
+    max_num=20,
+    validate_max=True,
+)

@@ -117,18 +117,8 @@ class IntervisionGroup(models.Model):
     def tz(self) -> zoneinfo.ZoneInfo:
         return zoneinfo.ZoneInfo(self.time_zone)
 
-    def shares_case_content_with(self, user) -> bool:
-        """Whether `user` may see what the group's cases produced: its facilitator, and
-        its members once they accepted the current agreements (when there are any)."""
-        roles = set(self.memberships.filter(user=user).values_list("role", flat=True))
-        if Membership.Role.FACILITATOR in roles:
-            return True
-        return Membership.Role.MEMBER in roles and (
-            not self.agreements_version or self.has_accepted_agreements(user)
-        )
-
     def has_accepted_agreements(self, user) -> bool:
-        """Whether `user` accepted the group's current agreements (later issues gate case content on it)."""
+        """Whether `user` accepted the group's current agreements (groups.policy gates case content on it)."""
         return AgreementAcceptance.objects.filter(
             group=self, user=user, version=self.agreements_version
         ).exists()

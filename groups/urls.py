@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import agreements, views
+from . import views
 
 app_name = "groups"
 
@@ -12,5 +12,7 @@ urlpatterns = [
         "<int:pk>/invitations/<int:invitation_id>/resend/", views.resend_invitation, name="resend-invitation"
     ),
     path("invitation/<str:token>/", views.accept_invitation, name="accept-invitation"),
-    *agreements.urlpatterns,
+    path("<int:pk>/agreements/", views.agreements_page, name="agreements"),
+    path("<int:pk>/agreements/accept/", views.accept_agreements, name="accept-agreements"),
+    path("<int:pk>/agreements/edit/", views.edit_agreements, name="edit-agreements"),
 ]

@@ -49,8 +49,8 @@ from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 -- need
 from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
 
-from sessions.consumers import stamp_arrival  # noqa: E402
-from sessions.routing import websocket_urlpatterns  # noqa: E402
+from sessions.live.consumers import stamp_arrival  # noqa: E402
+from sessions.live.routing import websocket_urlpatterns  # noqa: E402
 
 application = ProtocolTypeRouter(
     {

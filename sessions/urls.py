@@ -1,29 +1,33 @@
 from django.urls import path
 
-from . import cases, contributions, dashboard, methods, summary, traject, views
+from .cases import views as cases
+from .insight import views as insight
+from .live import views as live
+from .methods import views as methods
+from .traject import views as traject
 
 app_name = "meetings"
 
 urlpatterns = [
-    path("j/", views.join_by_code, name="join-by-code"),
-    path("j/<str:code>/", views.join, name="join"),
-    path("j/<str:code>/wait/", views.join_wait, name="join-wait"),
-    path("meetings/<int:pk>/", views.participant, name="participant"),
-    path("meetings/<int:pk>/facilitate/", views.facilitate, name="facilitate"),
-    path("meetings/<int:pk>/presenter/", views.presenter, name="presenter"),
-    path("meetings/<int:pk>/command/<str:name>/", views.command, name="command"),
-    path("meetings/<int:pk>/admit/<int:request_id>/", views.decide_join, name="decide-join"),
-    path("meetings/<int:pk>/contribute/", contributions.contribute, name="contribute"),
-    path("meetings/<int:pk>/coach/", contributions.coach_hint, name="coach"),
+    path("j/", live.join_by_code, name="join-by-code"),
+    path("j/<str:code>/", live.join, name="join"),
+    path("j/<str:code>/wait/", live.join_wait, name="join-wait"),
+    path("meetings/<int:pk>/", live.participant, name="participant"),
+    path("meetings/<int:pk>/facilitate/", live.facilitate, name="facilitate"),
+    path("meetings/<int:pk>/presenter/", live.presenter, name="presenter"),
+    path("meetings/<int:pk>/command/<str:name>/", live.command, name="command"),
+    path("meetings/<int:pk>/admit/<int:request_id>/", live.decide_join, name="decide-join"),
+    path("meetings/<int:pk>/contribute/", cases.contribute, name="contribute"),
+    path("meetings/<int:pk>/coach/", cases.coach_hint, name="coach"),
     path(
         "meetings/<int:pk>/questions/<int:contribution_id>/asked/",
-        contributions.mark_asked,
+        cases.mark_asked,
         name="mark-asked",
     ),
-    path("meetings/<int:pk>/reveal/", contributions.reveal, name="reveal"),
-    path("meetings/<int:pk>/vote/<int:case_id>/", contributions.vote, name="vote"),
-    path("meetings/<int:pk>/evaluate/", contributions.evaluate, name="evaluate"),
-    path("meetings/<int:pk>/summary/", summary.summary, name="summary"),
+    path("meetings/<int:pk>/reveal/", cases.reveal, name="reveal"),
+    path("meetings/<int:pk>/vote/<int:case_id>/", cases.vote, name="vote"),
+    path("meetings/<int:pk>/evaluate/", cases.evaluate, name="evaluate"),
+    path("meetings/<int:pk>/summary/", cases.summary, name="summary"),
     path("meetings/<int:pk>/look-back/<int:case_id>/", cases.follow_up, name="follow-up"),
     path("methods/", methods.library, name="methods"),
     path("methods/<int:method_id>/copy/", methods.copy, name="method-copy"),
@@ -37,10 +41,10 @@ urlpatterns = [
     path("meetings/<int:pk>/action/", cases.action, name="action"),
     path("groups/<int:pk>/traject/", traject.traject, name="traject"),
     path("groups/<int:pk>/share-themes/", traject.share_themes, name="share-themes"),
-    path("dashboard/", dashboard.dashboard, name="dashboard"),
-    path("groups/<int:pk>/report/", dashboard.report, name="report"),
+    path("dashboard/", insight.dashboard, name="dashboard"),
+    path("groups/<int:pk>/report/", insight.report, name="report"),
     path(
-        "groups/<int:pk>/attendance/<int:user_id>/proof/", dashboard.attendance_proof, name="attendance-proof"
+        "groups/<int:pk>/attendance/<int:user_id>/proof/", insight.attendance_proof, name="attendance-proof"
     ),
     path("groups/<int:pk>/schedule/", traject.schedule, name="schedule"),
     path("groups/<int:pk>/attendance/", traject.register, name="register"),

@@ -7,10 +7,10 @@ from django.contrib.auth.models import Permission
 from django.test import Client
 from django.utils import timezone
 
-from groups.agreements import propose_agreements
+from groups.actions import propose_agreements
 from groups.models import AgreementAcceptance, IntervisionGroup, Invitation, Membership
-from sessions.access import DEVICE_SESSION_KEY
 from sessions.models import CalendarFeed, Case, Contribution, Evaluation, JoinRequest, Meeting
+from sessions.policy import DEVICE_SESSION_KEY
 from tests.conftest import make_user
 
 CANARY = "Kanarie-9931"

@@ -6,7 +6,7 @@ from django.contrib.auth import get_user_model
 from django.urls import reverse
 
 from groups.models import Agreement, IntervisionGroup
-from sessions import broadcast
+from sessions.live import broadcast
 from sessions.models import Attendance, Case, Contribution, Evaluation, Meeting, Method, MethodPhase
 
 from .test_access_matrix import PERSONAS, ROUTES, request
@@ -69,7 +69,7 @@ def test_payloads_are_escaped_on_every_page_and_push(world):
                 for fragment in DANGEROUS:
                     assert fragment not in body, (name, persona, payload)
         for variant in ("facilitator", "member", "case_owner", "member_pending", "presenter"):
-            frame = json.loads(broadcast.frame(broadcast.load_meeting(meeting.pk), variant))
+            frame = json.loads(broadcast.frame(Meeting.load(meeting.pk), variant))
             for html in frame["html"].values():
                 assert not any(fragment in html for fragment in DANGEROUS), (variant, payload)
     assert tried > 200, tried

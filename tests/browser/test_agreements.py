@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from groups.agreements import propose_agreements
+from groups.actions import propose_agreements
 from groups.models import AgreementAcceptance
 
 from .conftest import LAPTOP, PHONE, screenshot, user

@@ -2,7 +2,7 @@
 
 import pytest
 
-from sessions.coach import judge
+from sessions.cases.coach import judge
 
 ADVICE = [
     "Heb je al geprobeerd om het gewoon met haar te bespreken?",

@@ -6,7 +6,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone, translation
 
-from groups.agreements import propose_agreements
+from groups.actions import propose_agreements
 from groups.models import Agreement, AgreementAcceptance, Membership
 from tests.conftest import client_for, make_user
 

@@ -14,10 +14,10 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from intervisie.asgi import application
-from sessions import broadcast
-from sessions import consumers as consumers_module
-from sessions.access import DEVICE_SESSION_KEY
-from sessions.consumers import (
+from sessions.actions import meeting as meeting_actions
+from sessions.live import broadcast
+from sessions.live import consumers as consumers_module
+from sessions.live.consumers import (
     HANDSHAKE_BUDGET,
     MAX_STEP_COST,
     STEP_SMOOTHING,
@@ -26,6 +26,7 @@ from sessions.consumers import (
     admit_together,
 )
 from sessions.models import Attendance, Connection, JoinRequest
+from sessions.policy import DEVICE_SESSION_KEY
 
 pytestmark = [pytest.mark.asyncio, pytest.mark.django_db(transaction=True)]
 
@@ -122,8 +123,8 @@ async def test_a_command_is_pushed_to_every_audience_state_first(meeting, facili
         assert connected, name
         await communicator.receive_json_from()  # snapshot
         sockets[name] = communicator
-    await sync_to_async(meeting.set_case_owner)(case_owner, 0)
-    await sync_to_async(meeting.start)(1)
+    await sync_to_async(meeting_actions.set_case_owner)(meeting, case_owner, 0, None)
+    await sync_to_async(meeting_actions.run_command)(meeting, "start", 1, None)
     states, pushes = {}, {}
     for name, communicator in sockets.items():
         while True:  # skip the case-owner push and presence updates
@@ -155,7 +156,7 @@ async def test_a_command_is_pushed_to_every_audience_state_first(meeting, facili
 async def test_a_socket_that_never_speaks_still_gets_pushes(meeting, member):
     communicator, _ = await open_socket(meeting, await cookie_for(member))
     await communicator.receive_json_from()
-    await sync_to_async(meeting.start)(0)
+    await sync_to_async(meeting_actions.run_command)(meeting, "start", 0, None)
     message = await communicator.receive_json_from()
     assert message["phase"] == "inventarisatie"
     await communicator.disconnect()
@@ -168,7 +169,7 @@ async def test_a_socket_silent_for_longer_than_presence_counts_still_gets_the_fr
     await communicator.receive_json_from()
     long_ago = timezone.now() - Connection.STALE_AFTER * 2  # no ping for that long
     await sync_to_async(Connection.objects.filter(meeting=meeting).update)(last_seen=long_ago)
-    await sync_to_async(meeting.start)(0)
+    await sync_to_async(meeting_actions.run_command)(meeting, "start", 0, None)
     assert (await communicator.receive_json_from())["type"] == "state"
     push = await communicator.receive_json_from()
     assert push["type"] == "push" and push["phase"] == "inventarisatie" and "phase-panel" in push["html"]
@@ -176,8 +177,8 @@ async def test_a_socket_silent_for_longer_than_presence_counts_still_gets_the_fr
 
 
 async def test_hello_with_an_old_version_gets_a_fresh_snapshot(meeting, member, monkeypatch):
-    monkeypatch.setattr("sessions.consumers.HELLO_EVERY", 0)
-    await sync_to_async(meeting.start)(0)
+    monkeypatch.setattr("sessions.live.consumers.HELLO_EVERY", 0)
+    await sync_to_async(meeting_actions.run_command)(meeting, "start", 0, None)
     communicator, _ = await open_socket(meeting, await cookie_for(member))
     await communicator.receive_json_from()
     await communicator.send_json_to({"type": "hello", "version": 1})
@@ -198,7 +199,7 @@ async def test_a_waiting_device_is_refused_and_an_admitted_one_let_in(meeting, m
     cookie = await cookie_for(admitted_request=join_request)
     communicator, connected = await open_socket(meeting, cookie)
     assert not connected
-    await sync_to_async(join_request.decide)(admit=True)
+    await sync_to_async(meeting_actions.decide_join)(join_request, True)
     communicator, connected = await open_socket(meeting, cookie)
     assert connected
     snapshot = await communicator.receive_json_from()
@@ -245,7 +246,7 @@ async def test_a_chatty_socket_is_throttled(meeting, member):
 
 
 async def test_hellos_are_answered_once_a_second_at_most(meeting, member):
-    await sync_to_async(meeting.start)(0)
+    await sync_to_async(meeting_actions.run_command)(meeting, "start", 0, None)
     communicator, _ = await open_socket(meeting, await cookie_for(member))
     await communicator.receive_json_from()
     for _ in range(5):
@@ -266,7 +267,7 @@ async def test_a_phone_admitted_to_another_meeting_is_refused(meeting, member, g
         scheduled_end=meeting.scheduled_end,
     )
     join_request = await sync_to_async(JoinRequest.objects.create)(meeting=other, user=member)
-    await sync_to_async(join_request.decide)(admit=True)
+    await sync_to_async(meeting_actions.decide_join)(join_request, True)
     cookie = await cookie_for(admitted_request=join_request)
     communicator, connected = await open_socket(meeting, cookie)
     assert not connected
@@ -304,13 +305,13 @@ async def test_logging_out_closes_the_open_socket(meeting, member):
 
 async def test_revoking_an_admitted_phone_closes_its_socket_only(meeting, member):
     join_request = await sync_to_async(JoinRequest.objects.create)(meeting=meeting, user=member)
-    await sync_to_async(join_request.decide)(admit=True)
+    await sync_to_async(meeting_actions.decide_join)(join_request, True)
     phone, connected = await open_socket(meeting, await cookie_for(admitted_request=join_request))
     assert connected
     await phone.receive_json_from()
     own, _ = await open_socket(meeting, await cookie_for(member))
     await own.receive_json_from()
-    await sync_to_async(join_request.decide)(admit=False)
+    await sync_to_async(meeting_actions.decide_join)(join_request, False)
     await expect_closed_for_access(phone)
     await own.send_json_to({"type": "ping", "t0": 1})
     while (await own.receive_json_from())["type"] != "pong":
@@ -319,12 +320,12 @@ async def test_revoking_an_admitted_phone_closes_its_socket_only(meeting, member
 
 
 async def test_accepting_the_agreements_brings_case_content_to_the_open_socket(meeting, member, group):
-    from groups.agreements import propose_agreements
+    from groups.actions import propose_agreements
     from groups.models import AgreementAcceptance
 
     await sync_to_async(propose_agreements)(group)
-    await sync_to_async(meeting.start)(0)
-    await sync_to_async(meeting.advance)(1)
+    await sync_to_async(meeting_actions.run_command)(meeting, "start", 0, None)
+    await sync_to_async(meeting_actions.run_command)(meeting, "advance", 1, None)
     communicator, _ = await open_socket(meeting, await cookie_for(member))
     snapshot = await communicator.receive_json_from()
     assert 'data-testid="accept-first"' in snapshot["html"]["phase-panel"]
@@ -343,11 +344,11 @@ async def test_accepting_the_agreements_brings_case_content_to_the_open_socket(m
 async def test_new_agreements_take_case_content_off_the_open_sockets_even_the_case_owners(
     meeting, case_owner, group
 ):
-    from groups.agreements import propose_agreements
+    from groups.actions import propose_agreements
 
-    await sync_to_async(meeting.start)(0)
-    await sync_to_async(meeting.set_case_owner)(case_owner, meeting.version)
-    await sync_to_async(meeting.advance)(meeting.version)
+    await sync_to_async(meeting_actions.run_command)(meeting, "start", 0, None)
+    await sync_to_async(meeting_actions.set_case_owner)(meeting, case_owner, meeting.version, None)
+    await sync_to_async(meeting_actions.run_command)(meeting, "advance", meeting.version, None)
     communicator, _ = await open_socket(meeting, await cookie_for(case_owner))
     snapshot = await communicator.receive_json_from()
     assert "Jij bent de inbrenger" in snapshot["html"]["phase-panel"]
@@ -364,7 +365,7 @@ async def test_new_agreements_take_case_content_off_the_open_sockets_even_the_ca
 async def test_a_push_without_this_sockets_frame_is_answered_with_its_own_snapshot(meeting, member):
     from channels.layers import get_channel_layer
 
-    from sessions import broadcast
+    from sessions.live import broadcast
 
     communicator, _ = await open_socket(meeting, await cookie_for(member))
     await communicator.receive_json_from()  # the snapshot on connect
@@ -388,7 +389,7 @@ async def test_after_a_restart_a_socket_the_server_cannot_admit_in_time_is_refus
     """Every phone arrives at once: what daphne would drop anyway is refused before any work."""
     cookie = await cookie_for(member)
     with monkeypatch.context() as patch:
-        patch.setattr(f"sessions.consumers.{overload[0]}", overload[1])
+        patch.setattr(f"sessions.live.consumers.{overload[0]}", overload[1])
         communicator, connected = await open_socket(meeting, cookie)
         assert not connected
     assert not await sync_to_async(Connection.objects.filter(meeting=meeting).exists)()
@@ -398,7 +399,7 @@ async def test_after_a_restart_a_socket_the_server_cannot_admit_in_time_is_refus
 
 
 async def test_the_door_admits_as_many_as_the_database_thread_can_serve_in_time(monkeypatch):
-    monkeypatch.setattr("sessions.consumers.QUEUE_BUDGET", 2.5)
+    monkeypatch.setattr("sessions.live.consumers.QUEUE_BUDGET", 2.5)
     monkeypatch.setattr(MeetingConsumer, "step_seconds", 0.010)  # a calm server: 250 may wait
     monkeypatch.setattr(MeetingConsumer, "opening", 249)
     assert MeetingConsumer.has_room()
@@ -422,7 +423,7 @@ async def test_a_stuck_step_counts_as_a_slow_one_not_as_a_trend(meeting, member,
 
 async def test_every_connect_teaches_the_door_what_a_step_costs(meeting, member, monkeypatch):
     monkeypatch.setattr(MeetingConsumer, "step_seconds", 10.0)  # as if each took ten seconds ...
-    monkeypatch.setattr("sessions.consumers.QUEUE_BUDGET", 100.0)  # ... with room for ten of them
+    monkeypatch.setattr("sessions.live.consumers.QUEUE_BUDGET", 100.0)  # ... with room for ten of them
     communicator, connected = await open_socket(meeting, await cookie_for(member))
     assert connected
     assert 0 < MeetingConsumer.step_seconds < 10.0 * (1 - STEP_SMOOTHING) + 1.0
@@ -430,7 +431,7 @@ async def test_every_connect_teaches_the_door_what_a_step_costs(meeting, member,
 
 
 async def test_a_member_who_reconnects_stays_present_with_one_attendance_row(meeting, member, facilitator):
-    await sync_to_async(meeting.start)(meeting.version, facilitator)
+    await sync_to_async(meeting_actions.run_command)(meeting, "start", meeting.version, facilitator)
     cookie = await cookie_for(member)
     for _ in range(2):
         communicator, connected = await open_socket(meeting, cookie)
@@ -527,7 +528,7 @@ def admit_counting(consumers) -> tuple[list, list[str]]:
 
 
 async def test_connects_that_wait_together_share_one_step_and_its_reads(meeting, members, facilitator):
-    await sync_to_async(meeting.start)(meeting.version, facilitator)
+    await sync_to_async(meeting_actions.run_command)(meeting, "start", meeting.version, facilitator)
     people = [*members, facilitator]
     consumers = [
         await sync_to_async(waiting_consumer)(meeting, person, f"test.{n}") for n, person in enumerate(people)

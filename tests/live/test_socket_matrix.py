@@ -4,7 +4,7 @@ import pytest
 from channels.db import database_sync_to_async as sync_to_async
 from django.contrib.auth.models import Permission
 
-from groups.agreements import propose_agreements
+from groups.actions import propose_agreements
 from groups.models import AgreementAcceptance, Membership
 from sessions.models import Case, JoinRequest
 from tests.conftest import make_user

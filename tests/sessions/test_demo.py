@@ -35,7 +35,7 @@ def test_demo_prints_three_paths_and_is_idempotent(method):
 
 def test_the_demo_coordinator_has_a_healthy_a_fading_and_a_drifting_group(method):
     from groups.models import IntervisionGroup
-    from sessions.health import group_health
+    from sessions.insight.health import group_health
 
     run_demo()
     coordinator = get_user_model().objects.get(email="coordinator@example.org")

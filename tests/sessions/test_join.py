@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from sessions.access import DEVICE_SESSION_KEY
 from sessions.models import JoinRequest, Meeting
+from sessions.policy import DEVICE_SESSION_KEY
 from tests.conftest import client_for
 
 

@@ -5,7 +5,7 @@ import re
 import pytest
 from django.urls import reverse
 
-from sessions import broadcast
+from sessions.live import broadcast
 from sessions.models import Meeting
 from tests.conftest import client_for
 
@@ -195,7 +195,7 @@ def test_the_page_and_the_push_render_the_same_panel(meeting, facilitator, membe
     user = facilitator if variant == "facilitator" else member
     url = facilitate_url(meeting) if variant == "facilitator" else participant_url(meeting)
     page_panel = phase_panel(client_for(user).get(url).content.decode())
-    pushed = json.loads(broadcast.frame(broadcast.load_meeting(meeting.pk), variant))
+    pushed = json.loads(broadcast.frame(Meeting.load(meeting.pk), variant))
     assert pushed["phase"] == "inventarisatie"
     assert pushed["html"]["phase-panel"].strip() == page_panel
 

@@ -6,8 +6,8 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from groups.models import Membership
-from sessions import broadcast
-from sessions.models import Connection, JoinRequest
+from sessions.live import broadcast
+from sessions.models import Connection, JoinRequest, Meeting
 from tests.conftest import client_for, make_user
 
 
@@ -43,13 +43,13 @@ def measure(meeting, facilitator, member):
         "home page": count_queries(lambda: member_client.get("/")),
         "push to every audience": count_queries(
             lambda: [
-                broadcast.render(broadcast.load_meeting(meeting.pk), audience, broadcast.PHASE_FRAGMENTS)
+                broadcast.render(Meeting.load(meeting.pk), audience, broadcast.PHASE_FRAGMENTS)
                 for audience in broadcast.AUDIENCE_VARIANTS
             ]
         ),
         "presence push": count_queries(
             lambda: broadcast.render(
-                broadcast.load_meeting(meeting.pk), "facilitator", broadcast.PRESENCE_FRAGMENTS
+                Meeting.load(meeting.pk), "facilitator", broadcast.PRESENCE_FRAGMENTS
             )
         ),
     }
@@ -119,13 +119,13 @@ def measure_work(meeting, facilitator, member, case_owner):
         ),
         "phase push": count_queries(
             lambda: [
-                broadcast.render(broadcast.load_meeting(meeting.pk), a, broadcast.PHASE_FRAGMENTS)
+                broadcast.render(Meeting.load(meeting.pk), a, broadcast.PHASE_FRAGMENTS)
                 for a in broadcast.AUDIENCE_VARIANTS
             ]
         ),
         "work push": count_queries(
             lambda: [
-                broadcast.render(broadcast.load_meeting(meeting.pk), a, broadcast.WORK_FRAGMENTS)
+                broadcast.render(Meeting.load(meeting.pk), a, broadcast.WORK_FRAGMENTS)
                 for a in ("facilitator", "member")
             ]
         ),
@@ -166,6 +166,6 @@ def test_a_push_renders_only_what_is_connected(meeting, facilitator, member, cas
     needed = broadcast.connected_frames(meeting)
     assert needed == {("member", "nl"), ("case_owner", "en"), ("member_pending", "nl"), ("facilitator", "nl")}
     frames = broadcast.render(
-        broadcast.load_meeting(meeting.pk), "member", broadcast.PHASE_FRAGMENTS, needed
+        Meeting.load(meeting.pk), "member", broadcast.PHASE_FRAGMENTS, needed
     )["frames"]
     assert set(frames) == {"member:nl", "case_owner:en", "member_pending:nl"}

@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
+from sessions.actions import meeting as meeting_actions
 from sessions.models import Attendance, CommandNotAllowed, Meeting, PhaseTransition, StaleVersion
 
 PHASES = ["inventarisatie", "analyse", "bewustwording", "advies", "groepsthema", "evaluatie"]
@@ -21,7 +22,7 @@ def clock(monkeypatch):
             self.now += timedelta(**delta)
 
     fake = Clock()
-    monkeypatch.setattr("sessions.models.timezone.now", lambda: fake.now)
+    monkeypatch.setattr("sessions.models.meeting.timezone.now", lambda: fake.now)
     return fake
 
 
@@ -159,10 +160,10 @@ def test_commands_other_than_start_need_a_live_meeting(meeting):
 
 
 def test_the_case_owner_must_be_a_member(meeting, case_owner, outsider):
-    meeting.set_case_owner(case_owner, meeting.version)
+    meeting_actions.set_case_owner(meeting, case_owner, meeting.version, None)
     assert Meeting.objects.get(pk=meeting.pk).case_owner == case_owner
     with pytest.raises(CommandNotAllowed):
-        meeting.set_case_owner(outsider, meeting.version)
+        meeting_actions.set_case_owner(meeting, outsider, meeting.version, None)
 
 
 def test_every_change_is_logged_in_order(live):

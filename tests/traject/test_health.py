@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from groups.models import IntervisionGroup, Membership
-from sessions.health import group_health
+from sessions.insight.health import group_health
 from sessions.models import Attendance, Case, Contribution, Evaluation, Meeting
 from tests.conftest import client_for, make_user
 
@@ -179,7 +179,7 @@ def test_nothing_of_a_case_reaches_a_coordinator(planted, group, coordinator, me
         html = client.get(url).content.decode()
         for secret in (CANARY_CASE, CANARY_TEXT, "griep"):
             assert secret not in html, (url, secret)
-    assert client.get(reverse("meetings:summary", args=[planted.meeting_id])).status_code == 404
+    assert client.get(reverse("meetings:summary", args=[planted.meeting_id])).status_code == 403
     call_command("send_signal_digests", stdout=open("/dev/null", "w"))
     assert len(mail.outbox) == 1
     body = mail.outbox[0].subject + mail.outbox[0].body
@@ -192,8 +192,8 @@ def test_themes_reach_the_coordinator_only_when_the_group_shares_them(planted, g
     dashboard = reverse("meetings:dashboard")
     assert CANARY_TEXT not in client_for(coordinator).get(dashboard).content.decode()
     share = reverse("meetings:share-themes", args=[group.pk])
-    assert client_for(member).post(share, {"share": "yes"}).status_code == 404  # the facilitator records it
-    assert client_for(coordinator).post(share, {"share": "yes"}).status_code == 404
+    assert client_for(member).post(share, {"share": "yes"}).status_code == 403  # the facilitator records it
+    assert client_for(coordinator).post(share, {"share": "yes"}).status_code == 403
     client_for(group.facilitator).post(share, {"share": "yes"})
     html = client_for(coordinator).get(dashboard).content.decode()
     assert html.count(CANARY_TEXT) == 1  # the theme, never the question or the advice
@@ -239,7 +239,7 @@ def test_a_proof_of_attendance_shows_dates_and_presence_only(planted, group, mem
     url = reverse("meetings:attendance-proof", args=[group.pk, members[1].pk])
     html = client_for(members[1]).get(url).content.decode()
     assert "aanwezig bij 1 van de 1 gehouden bijeenkomsten" in html
-    assert client_for(members[2]).get(url).status_code == 404  # not somebody else's
+    assert client_for(members[2]).get(url).status_code == 403  # not somebody else's
     assert client_for(coordinator).get(url).status_code == 200
 
 

@@ -5,7 +5,7 @@ from datetime import date, time, timedelta
 
 import pytest
 
-from sessions.schedule import nth_weekday, plan
+from sessions.traject.schedule import nth_weekday, plan
 
 AMSTERDAM = zoneinfo.ZoneInfo("Europe/Amsterdam")
 

@@ -15,8 +15,9 @@ from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from groups.agreements import propose_agreements
+from groups.actions import propose_agreements
 from groups.models import AgreementAcceptance, IntervisionGroup, Membership
+from sessions.actions import meeting as meeting_actions
 from sessions.models import (
     Attendance,
     Case,
@@ -220,7 +221,7 @@ class Command(BaseCommand):
             today_meeting.save(update_fields=["scheduled_start", "scheduled_end"])
         for model in (JoinRequest, Connection, Contribution, CaseVote, Evaluation):
             model.objects.filter(meeting=today_meeting).delete()
-        today_meeting.reset_to_lobby()
+        meeting_actions.reset_to_lobby(today_meeting)
         self._todays_cases(today_meeting, users)
         return today_meeting
 
@@ -236,7 +237,7 @@ class Command(BaseCommand):
         anna = self._case(meeting, users["lid1@example.org"], Case.Status.BROUGHT, TODAYS_CASES[0])
         self._case(meeting, users["lid3@example.org"], Case.Status.BROUGHT, TODAYS_CASES[1])
         Case.objects.filter(pk=anna.pk).update(reformulation="", action="", follow_up="", round=None)
-        meeting.choose_case(anna, meeting.version)
+        meeting_actions.choose_case(meeting, anna, meeting.version, None)
 
     def _past_case(self, meeting, users, number: int) -> None:
         """A held meeting's case with its questions, advice, themes and evaluations."""

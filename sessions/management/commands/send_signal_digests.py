@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from groups.models import IntervisionGroup
 from intervisie import emails
-from sessions.health import group_health
+from sessions.insight.health import group_health
 from sessions.models import SignalNotice
 
 

@@ -16,8 +16,8 @@ from django.utils.translation import gettext_lazy
 
 from groups.models import IntervisionGroup, Membership
 
+from ..models import Attendance, Contribution, ContributionKind, Evaluation, Meeting
 from . import charts
-from .models import Attendance, Contribution, ContributionKind, Evaluation, Meeting
 
 PITFALLS = {
     "busy": gettext_lazy("Drukke agenda"),
@@ -283,3 +283,31 @@ def evaluation_chart(health, name: str):
         [_date(s.meeting, health.group.tz, "j M") for s in evaluated],
         [(str(SCORE_LABELS[score]), [s.scores.get(score) for s in evaluated]) for score in Evaluation.SCORES],
     )
+
+
+STAGES = {
+    "guided": gettext_lazy("Begeleid: de begeleider van de groep leidt de bijeenkomsten."),
+    "handing_over": gettext_lazy("Overdracht: deelnemers begeleiden om beurten een bijeenkomst."),
+    "autonomous": gettext_lazy("Zelfstandig: de groep begeleidt zichzelf."),
+}
+
+
+def traject_stage(group: IntervisionGroup, meetings: list[Meeting], member_ids=None) -> dict:
+    """Where the group is on the path from guided to autonomous meetings.
+
+    Counts the meetings held and the next one: autonomous once the last two of
+    those are facilitated by members; handing over once any is; guided before.
+    """
+    if member_ids is None:
+        member_ids = set(group.members().values_list("pk", flat=True))
+    held = [m for m in meetings if m.status in (Meeting.Status.LIVE, Meeting.Status.CLOSED)]
+    upcoming = [m for m in meetings if m.status == Meeting.Status.SCHEDULED and m.is_upcoming]
+    current = held + upcoming[:1]
+    by_members = [m for m in current if m.facilitator_id in member_ids]
+    if len(current) >= 2 and all(m.facilitator_id in member_ids for m in current[-2:]):
+        key = "autonomous"
+    elif by_members:
+        key = "handing_over"
+    else:
+        key = "guided"
+    return {"key": key, "text": STAGES[key], "by_members": len(by_members), "total": len(current)}

@@ -3,7 +3,8 @@
 The live state lives in the Meeting row, never in a process. Every command
 is a conditional UPDATE on the version the facilitator saw, so a double
 click or a replayed request changes nothing twice, and every change writes a
-PhaseTransition row and is pushed to the phones after the commit.
+PhaseTransition row. Pushing the change to the screens is the caller's part
+(sessions/actions/): nothing here renders or touches the channel layer.
 """
 
 import secrets
@@ -12,151 +13,16 @@ from datetime import timedelta
 from django.conf import settings
 from django.db import models, transaction
 from django.utils import timezone
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from groups.models import IntervisionGroup
-from intervisie.crypto import EncryptedTextField
+
+from .cases import Case
+from .methods import Method, MethodPhase
+from .traject import Attendance
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 JOIN_CODE_LENGTH = 6
-
-
-def localized(obj, field: str) -> str:
-    """The `field_<language>` value for the active language, Dutch as fallback."""
-    language = (get_language() or settings.LANGUAGE_CODE)[:2]
-    return getattr(obj, f"{field}_{language}", "") or getattr(obj, f"{field}_nl")
-
-
-class Method(models.Model):
-    """A werkvorm: an ordered list of phases. The zesfasenmodel is created by a migration."""
-
-    key = models.SlugField(unique=True)
-    name_nl = models.CharField(_("naam (Nederlands)"), max_length=100)
-    name_en = models.CharField(_("naam (Engels)"), max_length=100)
-    description_nl = models.TextField(_("beschrijving (Nederlands)"), blank=True)
-    description_en = models.TextField(_("beschrijving (Engels)"), blank=True)
-    # Built-in methods come from migrations; a facilitator's adjusted copy belongs
-    # to that facilitator (and stays, for its meetings, when they leave).
-    builtin = models.BooleanField(default=True)
-    created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="methods"
-    )
-    based_on = models.ForeignKey("self", on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
-
-    class Meta:
-        verbose_name = _("werkvorm")
-        verbose_name_plural = _("werkvormen")
-        ordering = ["name_nl"]
-
-    def __str__(self) -> str:
-        return self.name
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    @property
-    def description(self) -> str:
-        return localized(self, "description")
-
-    @property
-    def total_minutes(self) -> int:
-        return sum(phase.minutes for phase in self.phases.all())  # uses a prefetch when there is one
-
-    @classmethod
-    def available_to(cls, user):
-        """The built-in methods and the person's own copies."""
-        return cls.objects.filter(models.Q(builtin=True) | models.Q(created_by=user))
-
-    def copy_for(self, user) -> "Method":
-        """A copy the person can adjust; the phases keep their keys and rules."""
-        with transaction.atomic():
-            copy = Method.objects.create(
-                key=f"{self.key[:30]}-{secrets.token_hex(4)}",
-                name_nl=f"{self.name_nl} (aangepast)"[:100],
-                name_en=f"{self.name_en} (adjusted)"[:100],
-                description_nl=self.description_nl,
-                description_en=self.description_en,
-                builtin=False,
-                created_by=user,
-                based_on=self,
-            )
-            for phase in self.phases.all():
-                phase.pk, phase.method = None, copy
-                phase.save()
-        return copy
-
-
-class ContributionKind(models.TextChoices):
-    QUESTION = "question", _("vraag")
-    OBSERVATION = "observation", _("observatie")
-    ASSOCIATION = "association", _("associatie")
-    ADVICE = "advice", _("advies")
-    THEME = "theme", _("thema")
-
-
-class CaseOwnerMode(models.TextChoices):
-    ANSWERS = "answers", _("beantwoordt")
-    LISTENS = "listens", _("luistert alleen")
-    OUTSIDE = "outside", _("buiten de kring")
-
-
-class PhaseStep(models.TextChoices):
-    """What a phase is for, beyond contributions: the screens show the matching tools."""
-
-    NONE = "", _("geen")
-    CHOOSE = "choose", _("casus kiezen")
-    REFORMULATE = "reformulate", _("vraag herformuleren")
-    EVALUATE = "evaluate", _("evalueren")
-
-
-class MethodPhase(models.Model):
-    class Role(models.TextChoices):
-        FACILITATOR = "facilitator", _("begeleider")
-        CASE_OWNER = "case_owner", _("inbrenger")
-        MEMBER = "member", _("deelnemer")
-
-    method = models.ForeignKey(Method, on_delete=models.CASCADE, related_name="phases")
-    order = models.PositiveSmallIntegerField()
-    key = models.SlugField()
-    minutes = models.PositiveSmallIntegerField(_("minuten"))
-    name_nl = models.CharField(_("naam (Nederlands)"), max_length=100)
-    name_en = models.CharField(_("naam (Engels)"), max_length=100)
-    facilitator_nl = models.TextField(_("instructie begeleider (Nederlands)"))
-    facilitator_en = models.TextField(_("instructie begeleider (Engels)"))
-    case_owner_nl = models.TextField(_("instructie inbrenger (Nederlands)"))
-    case_owner_en = models.TextField(_("instructie inbrenger (Engels)"))
-    member_nl = models.TextField(_("instructie deelnemers (Nederlands)"))
-    member_en = models.TextField(_("instructie deelnemers (Engels)"))
-    # The phase's rules: what members may contribute, what the case owner does,
-    # and whether contributions stay hidden until the facilitator reveals them.
-    member_kinds = models.JSONField(_("bijdragen van deelnemers"), default=list, blank=True)
-    case_owner_mode = models.CharField(
-        _("rol van de inbrenger"), max_length=10, choices=CaseOwnerMode.choices, default=CaseOwnerMode.ANSWERS
-    )
-    reveal_together = models.BooleanField(_("eerst schrijven, samen onthullen"), default=False)
-    step = models.CharField(_("stap"), max_length=12, choices=PhaseStep.choices, blank=True, default="")
-
-    class Meta:
-        verbose_name = _("fase")
-        verbose_name_plural = _("fasen")
-        ordering = ["method", "order"]
-        constraints = [
-            models.UniqueConstraint(fields=["method", "key"], name="phase_key_unique_in_method"),
-            models.UniqueConstraint(fields=["method", "order"], name="phase_order_unique_in_method"),
-            models.CheckConstraint(condition=models.Q(minutes__gte=1), name="phase_has_minutes"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.method}: {self.name}"
-
-    @property
-    def name(self) -> str:
-        return localized(self, "name")
-
-    def instruction(self, role: str) -> str:
-        return localized(self, role)
 
 
 class StaleVersion(Exception):
@@ -255,6 +121,20 @@ class Meeting(models.Model):
         start = timezone.localtime(self.scheduled_start)
         return f"{self.group} – {start:%Y-%m-%d %H:%M}"
 
+    @classmethod
+    def load(cls, meeting_id: int) -> "Meeting":
+        """The meeting with everything a page or a push renders, in a fixed number of queries."""
+        meeting = cls.objects.select_related(
+            "group", "method", "case_owner", "facilitator", "case", "turn"
+        ).get(pk=meeting_id)
+        meeting.phases  # noqa: B018 -- loads and caches the method's phases
+        return meeting
+
+    @classmethod
+    def next_for(cls, group) -> "Meeting | None":
+        """The group's next meeting that has not ended (live or scheduled)."""
+        return next((m for m in group.meetings.order_by("scheduled_start") if m.is_upcoming), None)
+
     # --- reading the state -------------------------------------------------
 
     @property
@@ -302,18 +182,6 @@ class Meeting(models.Model):
     def is_paused(self) -> bool:
         return self.is_live and self.paused_remaining is not None
 
-    def allowed_kinds(self, is_case_owner: bool) -> list[str]:
-        """What a member may contribute now; the case owner does not question or advise their own case."""
-        phase = self.current_phase
-        if not self.is_live or phase is None:
-            return []
-        if not is_case_owner:
-            return list(phase.member_kinds)
-        if phase.case_owner_mode != CaseOwnerMode.ANSWERS:
-            return []
-        about_their_case = (ContributionKind.QUESTION, ContributionKind.ADVICE)
-        return [kind for kind in phase.member_kinds if kind not in about_their_case]
-
     def remaining(self, now=None) -> timedelta | None:
         """Time left in the phase (negative when overrun); None when no timer runs."""
         if self.paused_remaining is not None:
@@ -351,9 +219,6 @@ class Meeting(models.Model):
                 by=by if by and by.is_authenticated else None,
                 version=self.version,
             )
-            from . import broadcast
-
-            broadcast.command_applied(self)
 
     def _enter_phase(self, phase: MethodPhase, now) -> dict:
         allotted = timedelta(minutes=phase.minutes)
@@ -507,12 +372,7 @@ class Meeting(models.Model):
         )
 
     def set_case_owner(self, user, expected_version: int, by=None) -> None:
-        if self.status == self.Status.CLOSED:
-            raise CommandNotAllowed(_("De bijeenkomst is al afgesloten."))
-        if user is not None and not self.group.members().filter(pk=user.pk).exists():
-            raise CommandNotAllowed(_("De inbrenger moet lid van de groep zijn."))
-        if user is not None and user.pk == self.facilitator_id:
-            raise CommandNotAllowed(_("Wie deze bijeenkomst begeleidt, brengt geen casus in."))
+        """The round's case owner (who may be one: sessions.policy.case_owner_refusal)."""
         dropped = self.case_id if self.case_id and (user is None or self.case.owner_id != user.pk) else None
         changes = {"case_owner": user, **({"case": None} if dropped else {})}
         with transaction.atomic():  # the push goes out after both writes
@@ -559,20 +419,8 @@ class Meeting(models.Model):
         )
 
     def choose_case(self, case, expected_version: int, by=None) -> None:
-        """The case of this round, in the lobby or a choosing phase: its owner becomes the case owner."""
-        choosing = self.status == self.Status.SCHEDULED or (
-            self.is_live and self.current_phase is not None and self.current_phase.step == PhaseStep.CHOOSE
-        )
-        if not choosing:
-            raise CommandNotAllowed(
-                _("Een casus kies je in de wachtruimte of in de fase waarin gekozen wordt.")
-            )
-        if case.meeting_id != self.pk or case.status == Case.Status.DRAFT:
-            raise CommandNotAllowed(_("Deze casus is niet ingebracht in deze bijeenkomst."))
-        if case.owner_id == self.facilitator_id:
-            raise CommandNotAllowed(_("Wie deze bijeenkomst begeleidt, brengt geen casus in."))
-        if case.status == Case.Status.CHOSEN and case.round != self.round:
-            raise CommandNotAllowed(_("Deze casus is al besproken."))
+        """The case of this round: its owner becomes the case owner (when it may be chosen:
+        sessions.policy.case_choice_refusal)."""
         with transaction.atomic():  # the push goes out after all three writes
             self._apply("choose_case", expected_version, by, case=case, case_owner=case.owner)
             # The case chosen before in this round goes back to the list.
@@ -658,10 +506,6 @@ class JoinRequest(models.Model):
         self.status = self.Status.ADMITTED if admit else self.Status.REFUSED
         self.decided_at = timezone.now()
         self.save(update_fields=["status", "decided_at"])
-        from . import broadcast
-
-        broadcast.presence_changed(self.meeting_id)
-        broadcast.access_changed(self.user_id)
 
 
 class Connection(models.Model):
@@ -690,224 +534,3 @@ class Connection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.meeting} ({self.audience})"
-
-
-class Attendance(models.Model):
-    """A member's answer before a meeting, and whether they were there."""
-
-    class Response(models.TextChoices):
-        ATTENDING = "attending", _("ik ben erbij")
-        CANCELLED = "cancelled", _("afgemeld")
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="attendances")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
-
-    class ReasonKind(models.TextChoices):
-        """What a coordinator sees of a cancellation, counted; the reason itself stays in the group."""
-
-        WORK = "work", _("te druk met werk")
-        ILLNESS = "illness", _("ziek")
-        LEAVE = "leave", _("vrij of vakantie")
-        OTHER = "other", _("iets anders")
-
-    response = models.CharField(_("antwoord"), max_length=10, choices=Response.choices, blank=True)
-    reason_kind = models.CharField(_("soort reden"), max_length=10, choices=ReasonKind.choices, blank=True)
-    reason = EncryptedTextField(_("reden"), max_length=300, blank=True)  # often about health
-    responded_at = models.DateTimeField(null=True, blank=True)
-    present = models.BooleanField(_("aanwezig"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("aanwezigheid")
-        verbose_name_plural = _("aanwezigheid")
-        constraints = [models.UniqueConstraint(fields=["meeting", "user"], name="one_attendance_per_member")]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.meeting}: {self.response or '?'}"
-
-
-def new_feed_token() -> str:
-    return secrets.token_urlsafe(32)
-
-
-class CalendarFeed(models.Model):
-    """A member's secret calendar subscription URL; revoking it makes a new token."""
-
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="calendar_feed"
-    )
-    token = models.CharField(max_length=64, unique=True, default=new_feed_token)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("agendafeed")
-        verbose_name_plural = _("agendafeeds")
-
-    def __str__(self) -> str:
-        return f"{self.user}"
-
-
-class Contribution(models.Model):
-    """What a member writes in a phase: a question, observation, association, advice or theme.
-
-    Case content: shown only to the meeting's facilitator and to members who
-    accepted the group's agreements; never to coordinators, in emails or logs.
-    """
-
-    MAX_LENGTH = 2000
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="contributions")
-    round = models.PositiveSmallIntegerField(default=1)
-    phase = models.SlugField()
-    kind = models.CharField(max_length=12, choices=ContributionKind.choices)
-    # Empty once the author deleted their account: the group keeps the contribution, anonymised.
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    text = EncryptedTextField(max_length=MAX_LENGTH)
-    created_at = models.DateTimeField(default=timezone.now)
-    asked_at = models.DateTimeField(null=True, blank=True)  # questions: put to the case owner
-    revealed_at = models.DateTimeField(null=True, blank=True)  # write-first phases
-    open_question = models.BooleanField(null=True)  # the coach's verdict when it was sent
-    fits = models.BooleanField(default=False)  # advice: the case owner marked it as fitting
-    # Made by the phone for each text it sends: a text sent again after a lost
-    # connection is recognised and stored once.
-    client_key = models.CharField(max_length=40, blank=True)
-
-    class Meta:
-        verbose_name = _("bijdrage")
-        verbose_name_plural = _("bijdragen")
-        ordering = ["created_at", "pk"]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["meeting", "author", "client_key"],
-                condition=~models.Q(client_key=""),
-                name="one_contribution_per_client_key",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.get_kind_display()} – {self.meeting} ({self.phase})"  # never the text
-
-    @property
-    def author_name(self) -> str:
-        return self.author.first_name if self.author else _("een oud-deelnemer")
-
-
-class Case(models.Model):
-    """A member's work case (casus): private while a draft, then brought into a meeting.
-
-    Case content: visible to its owner, and once brought in to the meeting's
-    facilitator and the members who accepted the agreements; never elsewhere.
-    """
-
-    class Status(models.TextChoices):
-        DRAFT = "draft", _("concept")
-        BROUGHT = "brought", _("ingebracht")
-        CHOSEN = "chosen", _("gekozen")
-
-    group = models.ForeignKey(IntervisionGroup, on_delete=models.CASCADE, related_name="cases")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cases")
-    meeting = models.ForeignKey(
-        Meeting, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
-    )
-    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
-    title = EncryptedTextField(_("titel"), max_length=120)
-    situation = EncryptedTextField(_("de situatie"), max_length=4000)
-    question = EncryptedTextField(_("je vraag aan de groep"), max_length=1000)
-    tried = EncryptedTextField(_("wat je al geprobeerd hebt"), max_length=2000, blank=True)
-    reformulation = EncryptedTextField(_("de vraag achter de vraag"), max_length=1000, blank=True)
-    action = EncryptedTextField(_("wat ik ga doen"), max_length=1000, blank=True)
-    # Told at the look-back of the next meeting: what came of it.
-    follow_up = EncryptedTextField(_("wat ik ermee gedaan heb"), max_length=1000, blank=True)
-    round = models.PositiveSmallIntegerField(null=True, blank=True)  # when chosen: the meeting's round
-    created_at = models.DateTimeField(default=timezone.now)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    class Meta:
-        verbose_name = _("casus")
-        verbose_name_plural = _("casussen")
-        ordering = ["-updated_at"]
-
-    def __str__(self) -> str:
-        return f"{_('casus')} {self.pk} – {self.group}"  # never the content
-
-
-class CaseVote(models.Model):
-    """A member's vote for a brought case; the facilitator confirms the choice."""
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="votes")
-    round = models.PositiveSmallIntegerField()
-    voter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="votes")
-
-    class Meta:
-        verbose_name = _("stem")
-        verbose_name_plural = _("stemmen")
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "round", "voter"], name="one_vote_per_round")
-        ]
-
-    def __str__(self) -> str:
-        return f"{_('stem')} – {self.meeting} ({self.round})"
-
-
-class Evaluation(models.Model):
-    """A member's evaluation of a round: five scores and one take-away.
-
-    The questions counter the pitfalls: shallow questions, unsafety, a
-    disguised staff meeting, and advice given with kid gloves.
-    """
-
-    SCORES = {
-        "helped": _("Heeft het de inbrenger geholpen?"),
-        "depth": _("Hebben we diep genoeg doorgevraagd?"),
-        "safe": _("Voelde het veilig?"),
-        "stayed": _("Bleven we bij intervisie (geen werkoverleg)?"),
-        "critical": _("Durfden we kritisch te zijn?"),
-    }
-    SCALE = range(1, 6)
-
-    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="evaluations")
-    round = models.PositiveSmallIntegerField(default=1)
-    author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
-    )
-    helped = models.PositiveSmallIntegerField(SCORES["helped"])
-    depth = models.PositiveSmallIntegerField(SCORES["depth"])
-    safe = models.PositiveSmallIntegerField(SCORES["safe"])
-    stayed = models.PositiveSmallIntegerField(SCORES["stayed"])
-    critical = models.PositiveSmallIntegerField(SCORES["critical"])
-    take_away = EncryptedTextField(_("Wat neem ik mee?"), max_length=1000, blank=True)
-    created_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("evaluatie")
-        verbose_name_plural = _("evaluaties")
-        constraints = [
-            models.UniqueConstraint(fields=["meeting", "round", "author"], name="one_evaluation_per_round"),
-            *(
-                models.CheckConstraint(
-                    condition=models.Q(**{f"{name}__range": (1, 5)}), name=f"{name}_1_to_5"
-                )
-                for name in ("helped", "depth", "safe", "stayed", "critical")
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{_('evaluatie')} – {self.meeting} ({self.round})"  # never the take-away
-
-
-class SignalNotice(models.Model):
-    """A pitfall signal a coordinator has been emailed about (each signal once, a digest a day at most)."""
-
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
-    key = models.CharField(max_length=100)
-    sent_at = models.DateTimeField(default=timezone.now)
-
-    class Meta:
-        verbose_name = _("gemeld signaal")
-        verbose_name_plural = _("gemelde signalen")
-        constraints = [models.UniqueConstraint(fields=["user", "key"], name="one_notice_per_signal")]
-
-    def __str__(self) -> str:
-        return f"{self.user} – {self.key}"

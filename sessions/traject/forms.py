@@ -7,7 +7,7 @@ from django.utils.text import format_lazy
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .models import Attendance, Evaluation
+from ..models import Attendance
 from .schedule import INTERVALS, MAX_DURATION, MAX_MEETINGS, MIN_DURATION, MIN_MEETINGS
 
 # The browser's date and time pickers read and write ISO values, whatever the language.
@@ -94,16 +94,3 @@ class RsvpForm(forms.Form):
         else:
             cleaned["reason_kind"] = ""
         return cleaned
-
-
-class EvaluationForm(forms.ModelForm):
-    class Meta:
-        model = Evaluation
-        fields = [*Evaluation.SCORES, "take_away"]
-        widgets = {
-            **{
-                name: forms.RadioSelect(choices=[(n, n) for n in Evaluation.SCALE])
-                for name in Evaluation.SCORES
-            },
-            "take_away": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
-        }

@@ -25,19 +25,15 @@ from django.utils import timezone, translation
 from django.utils.functional import lazy
 from django.utils.translation import gettext as _
 
-from . import rounds
-from .forms import EvaluationForm
-from .models import Connection, ContributionKind, JoinRequest, Meeting, Method, PhaseStep
+from .. import policy
+from ..cases import rounds
+from ..cases.forms import EvaluationForm
+from ..models import Connection, ContributionKind, JoinRequest, Meeting, PhaseStep
+from ..policy import AUDIENCE_VARIANTS, Audience, Variant
 
 logger = logging.getLogger(__name__)
 
 PRESENCE_DELAY = 0.5  # seconds
-
-AUDIENCE_VARIANTS = {
-    "facilitator": ["facilitator"],
-    "member": ["member", "case_owner", "member_pending"],
-    "presenter": ["presenter"],
-}
 
 
 def group_name(meeting_id: int, audience: str) -> str:
@@ -46,15 +42,6 @@ def group_name(meeting_id: int, audience: str) -> str:
 
 def epoch_ms(moment) -> int:
     return int(moment.timestamp() * 1000)
-
-
-def load_meeting(meeting_id: int) -> Meeting:
-    """The meeting with everything a render needs, in a fixed number of queries."""
-    meeting = Meeting.objects.select_related(
-        "group", "method", "case_owner", "facilitator", "case", "turn"
-    ).get(pk=meeting_id)
-    meeting.phases  # noqa: B018 -- loads and caches the method's phases
-    return meeting
 
 
 def state(meeting: Meeting) -> dict:
@@ -99,7 +86,7 @@ def presence(meeting: Meeting) -> dict:
     fresh_since = timezone.now() - Connection.STALE_AFTER
     connected_ids = set(
         Connection.objects.filter(meeting=meeting, last_seen__gte=fresh_since)
-        .exclude(audience="presenter")
+        .exclude(audience=Audience.PRESENTER)
         .values_list("user_id", flat=True)
     )
     members = list(meeting.group.members().order_by("first_name", "last_name"))
@@ -128,31 +115,31 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
     are queried only when the presence panel is rendered.
     """
     phase = meeting.current_phase
-    role = variant if variant in ("facilitator", "case_owner") else "member"
     context = {
         "meeting": meeting,
         "phase": phase,
         "variant": variant,
-        "instruction": lazy(phase.instruction, str)(role) if phase else "",
+        "instruction": lazy(phase.instruction, str)(policy.instruction_role(variant)) if phase else "",
         "phase_title": lazy(phase_title, str)(meeting),
         "state": state(meeting),
         "countdown": countdown_text(meeting),
         **extra,
     }
-    if meeting.status == Meeting.Status.SCHEDULED and variant in ("member", "case_owner", "member_pending"):
+    on_the_phone = variant in AUDIENCE_VARIANTS[Audience.MEMBER]
+    if meeting.status == Meeting.Status.SCHEDULED and on_the_phone:
         context["agreements"] = list(meeting.group.agreements.all())  # shown in the lobby
     # Members who have not accepted the agreements follow phases and timer, no case content.
-    context["sees_case"] = variant != "member_pending"
-    if variant in ("member", "case_owner"):
-        kinds = meeting.allowed_kinds(is_case_owner=variant == "case_owner")
+    context["sees_case"] = variant != Variant.MEMBER_PENDING
+    if variant in (Variant.MEMBER, Variant.CASE_OWNER):
+        kinds = policy.allowed_kinds(meeting, is_case_owner=variant == Variant.CASE_OWNER)
         context["contribute_kinds"] = [(kind, ContributionKind(kind).label) for kind in kinds]
-    if context["sees_case"] and meeting.is_live and variant != "presenter":  # the beamer shows no case
+    if policy.shows_case_work(variant) and meeting.is_live:
         context.update(rounds.live_work(meeting, variant))
-        if variant != "facilitator" and context["step"] == PhaseStep.EVALUATE:
+        if variant != Variant.FACILITATOR and context["step"] == PhaseStep.EVALUATE:
             context["evaluation_form"] = EvaluationForm()
-    if variant == "facilitator" and meeting.status == Meeting.Status.SCHEDULED:
-        context["methods"] = list(Method.available_to(meeting.facilitator))
-    if variant == "facilitator":
+    if variant == Variant.FACILITATOR:
+        if meeting.status == Meeting.Status.SCHEDULED:
+            context["methods"] = list(policy.methods_for(meeting.facilitator))
         if with_presence:
             context.update(presence(meeting))
         else:
@@ -165,15 +152,15 @@ PARTICIPANT_FRAGMENTS = {
     "work-panel": "sessions/participant.html#work_panel",
 }
 FRAGMENTS = {
-    "facilitator": {
+    Variant.FACILITATOR: {
         "phase-panel": "sessions/facilitator.html#phase_panel",
         "presence-panel": "sessions/facilitator.html#presence_panel",
         "work-panel": "sessions/facilitator.html#work_panel",
     },
-    "member": PARTICIPANT_FRAGMENTS,
-    "case_owner": PARTICIPANT_FRAGMENTS,
-    "member_pending": {"phase-panel": "sessions/participant.html#phase_panel"},
-    "presenter": {"phase-panel": "sessions/presenter.html#phase_panel"},
+    Variant.MEMBER: PARTICIPANT_FRAGMENTS,
+    Variant.CASE_OWNER: PARTICIPANT_FRAGMENTS,
+    Variant.MEMBER_PENDING: {"phase-panel": "sessions/participant.html#phase_panel"},
+    Variant.PRESENTER: {"phase-panel": "sessions/presenter.html#phase_panel"},
 }
 
 
@@ -215,12 +202,7 @@ def connected_frames(meeting: Meeting) -> set[tuple[str, str]]:
     for audience, user_id, language, sees_case in Connection.objects.filter(meeting=meeting).values_list(
         "audience", "user_id", "language", "sees_case"
     ):
-        if audience != "member":
-            variant = audience
-        elif not sees_case:
-            variant = "member_pending"
-        else:
-            variant = "case_owner" if user_id == meeting.case_owner_id else "member"
+        variant = policy.variant(audience, sees_case, is_case_owner=user_id == meeting.case_owner_id)
         needed.add((variant, language or settings.LANGUAGE_CODE))
     return needed
 
@@ -249,7 +231,7 @@ def render(meeting: Meeting, audience: str, only: tuple = (), needed=None) -> di
 
 # The facilitator's screen is not among them: it changes all at once, so that its buttons
 # never carry an older version than the phase it shows (a click would be refused as stale).
-STATE_FIRST = ("member", "presenter")
+STATE_FIRST = (Audience.MEMBER, Audience.PRESENTER)
 
 
 def state_frames(meeting: Meeting) -> dict:
@@ -285,7 +267,7 @@ def _send(meeting: Meeting, audiences, only: tuple = (), state_first: bool = Fal
             async_to_sync(_let_loop_run)()
         except Exception:  # noqa: BLE001 -- like a failed push: the command stands
             logger.exception("waiting for the event loop after meeting %s's state failed", meeting.pk)
-        meeting = load_meeting(meeting.pk)
+        meeting = Meeting.load(meeting.pk)
     needed = connected_frames(meeting)
     for audience in audiences:
         if any(variant in AUDIENCE_VARIANTS[audience] for variant, _language in needed):
@@ -320,7 +302,7 @@ PRESENCE_FRAGMENTS = ("presence-panel",)
 
 def meeting_changed(meeting_id: int) -> None:
     """Push the new state to every audience once the transaction commits."""
-    transaction.on_commit(lambda: _send(load_meeting(meeting_id), AUDIENCE_VARIANTS, only=PHASE_FRAGMENTS))
+    transaction.on_commit(lambda: _send(Meeting.load(meeting_id), AUDIENCE_VARIANTS, only=PHASE_FRAGMENTS))
 
 
 def command_applied(meeting: Meeting) -> None:
@@ -331,13 +313,15 @@ def command_applied(meeting: Meeting) -> None:
 def contributions_changed(meeting_id: int) -> None:
     """Push what the group produces (contributions, votes, evaluations); the phase panels stay."""
     transaction.on_commit(
-        lambda: _send(load_meeting(meeting_id), ["facilitator", "member"], only=WORK_FRAGMENTS)
+        lambda: _send(Meeting.load(meeting_id), [Audience.FACILITATOR, Audience.MEMBER], only=WORK_FRAGMENTS)
     )
 
 
 def presence_changed(meeting_id: int) -> None:
     """Push the facilitator's list of connected and waiting people (from a view)."""
-    transaction.on_commit(lambda: _send(load_meeting(meeting_id), ["facilitator"], only=PRESENCE_FRAGMENTS))
+    transaction.on_commit(
+        lambda: _send(Meeting.load(meeting_id), [Audience.FACILITATOR], only=PRESENCE_FRAGMENTS)
+    )
 
 
 _presence_scheduled: set[tuple[int, int]] = set()
@@ -347,14 +331,14 @@ def _presence_message(meeting_id: int) -> dict | None:
     """The presence panel in the languages of the facilitator's open sockets; None without any
     (after a restart every phone reconnects, mostly before the facilitator's laptop does)."""
     languages = set(
-        Connection.objects.filter(meeting_id=meeting_id, audience="facilitator").values_list(
+        Connection.objects.filter(meeting_id=meeting_id, audience=Audience.FACILITATOR).values_list(
             "language", flat=True
         )
     )
     if not languages:
         return None
-    needed = {("facilitator", language or settings.LANGUAGE_CODE) for language in languages}
-    return render(load_meeting(meeting_id), "facilitator", PRESENCE_FRAGMENTS, needed)
+    needed = {(Variant.FACILITATOR, language or settings.LANGUAGE_CODE) for language in languages}
+    return render(Meeting.load(meeting_id), Audience.FACILITATOR, PRESENCE_FRAGMENTS, needed)
 
 
 def schedule_presence(meeting_id: int) -> None:
@@ -377,7 +361,7 @@ def schedule_presence(meeting_id: int) -> None:
         except Meeting.DoesNotExist:
             return  # deleted while the push waited
         if message:
-            await get_channel_layer().group_send(group_name(meeting_id, "facilitator"), message)
+            await get_channel_layer().group_send(group_name(meeting_id, Audience.FACILITATOR), message)
 
     loop.call_later(PRESENCE_DELAY, lambda: loop.create_task(push()))
 

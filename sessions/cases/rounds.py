@@ -9,7 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count
 
-from .models import (
+from .. import policy
+from ..models import (
     Attendance,
     Case,
     CaseOwnerMode,
@@ -18,8 +19,8 @@ from .models import (
     ContributionKind,
     Evaluation,
     Meeting,
-    PhaseStep,
 )
+from ..policy import Screen, Variant
 
 
 @dataclass
@@ -122,23 +123,6 @@ def group_themes(group) -> list[Contribution]:
     )
 
 
-def case_owner_writes(meeting: Meeting, field: str, shared=None) -> bool:
-    """Whether the case owner can write this text of their case now: the reformulation in a
-    reformulating phase; what they will do once advice is shared, or when reformulating or evaluating."""
-    phase = meeting.current_phase
-    if not meeting.is_live or phase is None or meeting.case_id is None:
-        return False
-    if field == "reformulation":
-        return phase.step == PhaseStep.REFORMULATE
-    if phase.step in (PhaseStep.REFORMULATE, PhaseStep.EVALUATE):
-        return True
-    if shared is None:
-        shared = meeting.contributions.filter(
-            round=meeting.round, phase=meeting.phase, revealed_at__isnull=False
-        )
-    return any(c.kind == ContributionKind.ADVICE for c in shared)
-
-
 def _shared_work(meeting: Meeting) -> dict:
     """What every variant's work panel is made from: queried once per loaded meeting.
 
@@ -146,7 +130,7 @@ def _shared_work(meeting: Meeting) -> dict:
     they share these rows instead of each querying them again.
     """
     if not hasattr(meeting, "_shared_work"):
-        phase = meeting.current_phase
+        shows = policy.screens(meeting)
         shared = {
             "contributions": list(
                 meeting.contributions.filter(round=meeting.round, phase=meeting.phase).select_related(
@@ -154,13 +138,13 @@ def _shared_work(meeting: Meeting) -> dict:
                 )
             )
         }
-        if phase.step == PhaseStep.CHOOSE:
+        if Screen.BROUGHT_CASES in shows:
             shared["brought_cases"] = brought_cases(meeting)
-        if meeting.phase_index == 0 and meeting.round == 1:
+        if Screen.LOOK_BACK in shows:
             shared["look_back"] = look_back(meeting)
-        if phase.step == PhaseStep.EVALUATE:
+        if Screen.EVALUATION in shows:
             shared["evaluation"] = evaluation_results(meeting, meeting.round)
-        if ContributionKind.THEME in phase.member_kinds:
+        if Screen.EARLIER_THEMES in shows:
             shared["earlier_themes"] = [t for t in group_themes(meeting.group) if t.meeting_id != meeting.pk][
                 :12
             ]
@@ -176,14 +160,14 @@ def live_work(meeting: Meeting, variant: str) -> dict:
     shared = _shared_work(meeting)
     contributions = shared["contributions"]
     work = {"step": phase.step, **{key: value for key, value in shared.items() if key != "contributions"}}
-    if variant == "facilitator":
+    if variant == Variant.FACILITATOR:
         work["contributions"] = contributions
         work["open_questions"] = sum(1 for c in contributions if c.open_question)
         work["hidden_count"] = sum(1 for c in contributions if not c.revealed_at)
     else:
-        work["shared"] = [c for c in contributions if c.revealed_at and c.kind != ContributionKind.QUESTION]
-        if variant == "case_owner":
-            work["writes_action"] = case_owner_writes(meeting, "action", work["shared"])
+        work["shared"] = [c for c in contributions if policy.shared_with_group(c)]
+        if variant == Variant.CASE_OWNER:
+            work["writes_action"] = policy.case_owner_writes(meeting, "action", work["shared"])
             work["queue"] = [c for c in contributions if c.kind == ContributionKind.QUESTION]
             if phase.case_owner_mode == CaseOwnerMode.OUTSIDE:
                 work["shared"] = []  # outside the circle: the summary shows it afterwards

@@ -5,16 +5,15 @@ group chose to share them: never case content.
 """
 
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.decorators.http import require_GET
 
-from groups.models import IntervisionGroup
+from groups.policy import coordinated_groups, get_group_for_viewer, refuse, shares_case_content_with
 
-from .health import attendance_chart, evaluation_chart, group_health
-from .models import Attendance, Meeting
-from .rounds import group_themes
-from .traject import get_group_for_viewer, group_roles, traject_stage
+from ..cases.rounds import group_themes
+from ..models import Attendance, Meeting
+from .health import attendance_chart, evaluation_chart, group_health, traject_stage
 
 
 @login_required
@@ -22,7 +21,7 @@ from .traject import get_group_for_viewer, group_roles, traject_stage
 @require_GET
 def dashboard(request: HttpRequest) -> HttpResponse:
     """Every coordinated group at a glance: those with signals first."""
-    groups = IntervisionGroup.objects.filter(coordinators=request.user)
+    groups = coordinated_groups(request.user)
     cards = []
     for health in group_health(groups):
         meetings = [s.meeting for s in health.meetings]
@@ -38,12 +37,12 @@ def dashboard(request: HttpRequest) -> HttpResponse:
 @require_GET
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     """The end-of-traject report, printable: attendance, evaluation trends and shared themes."""
-    group, roles = get_group_for_viewer(request, pk)
+    group, access = get_group_for_viewer(request, pk)
     (health,) = group_health([group])
-    in_group = group.shares_case_content_with(request.user)
+    in_group = shares_case_content_with(group, request.user)
     context = {
         "group": group,
-        "roles": roles,
+        "access": access,
         "health": health,
         "stage": traject_stage(group, [s.meeting for s in health.meetings], member_ids=set(health.members)),
         "attendance_chart": attendance_chart(health, "report-attendance"),
@@ -60,11 +59,10 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
 @require_GET
 def attendance_proof(request: HttpRequest, pk: int, user_id: int) -> HttpResponse:
     """A member's proof of attendance: dates and presence only, never content."""
-    group = get_object_or_404(IntervisionGroup, pk=pk)
+    group, access = get_group_for_viewer(request, pk)
     person = get_object_or_404(group.members(), pk=user_id)
-    roles = group_roles(group, request.user)
-    if request.user.pk != person.pk and not roles & {"coordinator", "facilitator"}:
-        raise Http404
+    if request.user.pk != person.pk and not access.oversees:
+        raise refuse(access)
     meetings = list(group.meetings.filter(status=Meeting.Status.CLOSED).order_by("scheduled_start"))
     present = set(
         Attendance.objects.filter(meeting__in=meetings, user=person, present=True).values_list(

@@ -25,9 +25,10 @@ from django.conf import settings
 from django.contrib import auth
 from django.utils import timezone, translation
 
+from .. import policy
+from ..models import Connection, Meeting
+from ..policy import AUDIENCE_VARIANTS, Audience, Viewer, sees_case_content, viewer_for
 from . import broadcast
-from .access import Viewer, sees_case_content, viewer_for
-from .models import Connection, Meeting
 
 logger = logging.getLogger(__name__)
 
@@ -81,7 +82,7 @@ class Meetings:
     """The meetings one pass of a database step reads, each once, and when it read them:
     by default with everything a snapshot needs, with `load` as much as it needs."""
 
-    def __init__(self, load=broadcast.load_meeting):
+    def __init__(self, load=Meeting.load):
         self.load = load
         self.read: dict[int, tuple[Meeting | None, float]] = {}
 
@@ -187,7 +188,7 @@ def _mark_present(meetings: Meetings, consumers: list["MeetingConsumer"]) -> Non
     """Attendance of the members just admitted to live meetings, once per meeting."""
     present: dict[int, set[int]] = {}
     for consumer in consumers:
-        if consumer.audience == "member":
+        if consumer.audience == Audience.MEMBER:
             present.setdefault(consumer.meeting_id, set()).add(consumer.person_id)
     for meeting_id, user_ids in present.items():
         meeting, _read_at = meetings.get(meeting_id)
@@ -255,13 +256,12 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         self.meeting_id = int(self.scope["url_route"]["kwargs"]["meeting_id"])
         chosen = self.scope.get("cookies", {}).get(settings.LANGUAGE_COOKIE_NAME)
         self.language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
-        self.presenter = self.scope["url_route"]["kwargs"].get("view") == "presenter"
+        self.presenter = self.scope["url_route"]["kwargs"].get("view") == Audience.PRESENTER
         # Listen before the snapshot is rendered, so that no push falls in between;
         # pushes for another audience than the one admitted are dropped, and the
         # groups left once the audience is known.
         audience_groups = {
-            audience: broadcast.group_name(self.meeting_id, audience)
-            for audience in broadcast.AUDIENCE_VARIANTS
+            audience: broadcast.group_name(self.meeting_id, audience) for audience in AUDIENCE_VARIANTS
         }
         for group in audience_groups.values():
             await self.channel_layer.group_add(group, self.channel_name)
@@ -306,7 +306,7 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             return False
         self.person = viewer.person
         self.person_id = viewer.person.pk
-        self.audience = "presenter" if self.presenter else viewer.audience
+        self.audience = Audience.PRESENTER if self.presenter else viewer.audience
         self.sees_case = False  # decided with the snapshot, once the row exists
         return True
 
@@ -333,16 +333,12 @@ class MeetingConsumer(AsyncWebsocketConsumer):
 
     def _still_allowed(self) -> bool:
         _meeting, viewer = self._viewer()
-        expected = "facilitator" if self.presenter else self.audience
+        expected = Audience.FACILITATOR if self.presenter else self.audience
         return bool(viewer) and viewer.person.pk == self.person_id and viewer.audience == expected
 
     def _variant(self, case_owner_id) -> str:
-        """Like access.variant_for, from what this socket knows, without a query."""
-        if self.audience != "member":
-            return self.audience
-        if not self.sees_case:
-            return "member_pending"
-        return "case_owner" if self.person_id == case_owner_id else "member"
+        """policy.variant, from what this socket knows, without a query."""
+        return policy.variant(self.audience, self.sees_case, is_case_owner=self.person_id == case_owner_id)
 
     def _first_snapshot(self, meetings: Meetings) -> str | None:
         """The snapshot on connect (the second pass of admit_together), with the fragments
@@ -361,14 +357,14 @@ class MeetingConsumer(AsyncWebsocketConsumer):
             return broadcast.frame(meeting, variant, kind="snapshot", html=html)
 
     def _snapshot(self, known_version=None) -> str | None:
-        meeting = broadcast.load_meeting(self.meeting_id)
+        meeting = Meeting.load(self.meeting_id)
         if meeting.version == known_version:
             return None
         with translation.override(self.language):
             return broadcast.frame(meeting, self._variant(meeting.case_owner_id), kind="snapshot")
 
     def _presence_changed(self) -> None:
-        if self.audience != "presenter":
+        if self.audience != Audience.PRESENTER:
             broadcast.schedule_presence(self.meeting_id)
 
     def _touch(self) -> bool:

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
-from .models import Meeting
+from ..models import Meeting
 
 PRODID = "-//Intervisie//intervisie//NL"
 

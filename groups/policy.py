@@ -1,0 +1,128 @@
+"""Who may see or do what in a group: the only place for the group's roles and their rules.
+
+Refusals follow one convention in the whole project (docs/architecture.md):
+whoever may not know the thing exists gets a 404; a person who knows the group
+(a member, its facilitator, a coordinator of it) but lacks the role gets a 403.
+"""
+
+import enum
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest
+from django.shortcuts import get_object_or_404
+
+from .models import IntervisionGroup, Membership
+
+
+class GroupRole(enum.StrEnum):
+    """What a person is to a group; one person can be more than one (a coordinator who facilitates)."""
+
+    COORDINATOR = "coordinator"
+    FACILITATOR = Membership.Role.FACILITATOR.value
+    MEMBER = Membership.Role.MEMBER.value
+
+
+@dataclass(frozen=True)
+class GroupAccess:
+    """A person's roles in one group, and what follows from them (templates read these)."""
+
+    roles: frozenset[GroupRole]
+
+    @property
+    def knows_group(self) -> bool:
+        return bool(self.roles)
+
+    @property
+    def is_coordinator(self) -> bool:
+        return GroupRole.COORDINATOR in self.roles
+
+    @property
+    def is_facilitator(self) -> bool:
+        return GroupRole.FACILITATOR in self.roles
+
+    @property
+    def is_member(self) -> bool:
+        return GroupRole.MEMBER in self.roles
+
+    @property
+    def in_group(self) -> bool:
+        """A member or the group's facilitator: the people who meet."""
+        return self.is_member or self.is_facilitator
+
+    @property
+    def oversees(self) -> bool:
+        """The coordinator or the facilitator: moves and cancels meetings, sees everyone's attendance."""
+        return self.is_coordinator or self.is_facilitator
+
+    @property
+    def sees_reasons(self) -> bool:
+        """Reasons for cancelling are often about health: the group sees them, a coordinator does not."""
+        return self.in_group
+
+
+def group_access(group: IntervisionGroup, user) -> GroupAccess:
+    roles = set()
+    if user.is_authenticated:
+        if user.has_perm("groups.coordinate") and group.coordinators.filter(pk=user.pk).exists():
+            roles.add(GroupRole.COORDINATOR)
+        membership = Membership.objects.filter(group=group, user=user).first()
+        if membership:
+            roles.add(GroupRole(membership.role))
+    return GroupAccess(frozenset(roles))
+
+
+def refuse(access: GroupAccess):
+    """The refusal for a person without the role: a 403 if they know the group, else a 404."""
+    return PermissionDenied() if access.knows_group else Http404()
+
+
+def coordinated_groups(user):
+    return IntervisionGroup.objects.filter(coordinators=user)
+
+
+def get_group_for_viewer(request: HttpRequest, pk: int) -> tuple[IntervisionGroup, GroupAccess]:
+    """A group the asker has any role in (404 for everybody else), with that role."""
+    group = get_object_or_404(IntervisionGroup, pk=pk)
+    access = group_access(group, request.user)
+    if not access.knows_group:
+        raise Http404
+    return group, access
+
+
+def get_group_for_coordinator(request: HttpRequest, pk: int) -> IntervisionGroup:
+    """A group the asker coordinates (with the permission to coordinate)."""
+    return _get_group_with_role(request, pk, lambda access: access.is_coordinator)[0]
+
+
+def _get_group_with_role(request: HttpRequest, pk: int, allowed) -> tuple[IntervisionGroup, GroupAccess]:
+    """A group where `allowed(access)` holds for the asker; refused by the convention otherwise."""
+    group, access = get_group_for_viewer(request, pk)
+    if not allowed(access):
+        raise refuse(access)
+    return group, access
+
+
+def get_group_for_insider(request: HttpRequest, pk: int) -> tuple[IntervisionGroup, GroupAccess]:
+    """A group the asker meets in: a member or its facilitator."""
+    return _get_group_with_role(request, pk, lambda access: access.in_group)
+
+
+def get_group_for_member(request: HttpRequest, pk: int) -> IntervisionGroup:
+    """A group the asker is a member (deelnemer) of: not its external facilitator, not a coordinator."""
+    return _get_group_with_role(request, pk, lambda access: access.is_member)[0]
+
+
+def get_group_for_facilitator(request: HttpRequest, pk: int) -> IntervisionGroup:
+    return _get_group_with_role(request, pk, lambda access: access.is_facilitator)[0]
+
+
+def shares_case_content_with(group: IntervisionGroup, user) -> bool:
+    """Whether `user` may see what the group's cases produced: its facilitator, and
+    its members once they accepted the current agreements (when there are any)."""
+    roles = set(group.memberships.filter(user=user).values_list("role", flat=True))
+    if Membership.Role.FACILITATOR in roles:
+        return True
+    return Membership.Role.MEMBER in roles and (
+        not group.agreements_version or group.has_accepted_agreements(user)
+    )

@@ -1,0 +1,77 @@
+"""Steering a meeting: the facilitator's commands, the round's case and case owner, the method,
+and phones that ask to join."""
+
+from functools import partial
+
+from django.db import transaction
+
+from .. import policy
+from ..live import broadcast
+from ..models import CommandNotAllowed, JoinRequest, Meeting
+
+COMMANDS = {
+    "start": Meeting.start,
+    "advance": Meeting.advance,
+    "go_back": Meeting.go_back,
+    "pause": Meeting.pause,
+    "resume": Meeting.resume,
+    "extend_1": partial(Meeting.extend, minutes=1),
+    "extend_5": partial(Meeting.extend, minutes=5),
+    "close": Meeting.close,
+    "next_case": Meeting.next_case,
+    "next_turn": Meeting.next_turn,
+    "end_turns": Meeting.end_turns,
+}
+
+
+def _command(meeting: Meeting, write) -> None:
+    """One change of state, its new state on every screen after the commit (first, before the fragments)."""
+    with transaction.atomic():
+        write()
+        broadcast.command_applied(meeting)
+
+
+def run_command(meeting: Meeting, name: str, version: int, by) -> None:
+    """One of COMMANDS on the version the facilitator's screen showed (StaleVersion otherwise)."""
+    _command(meeting, lambda: COMMANDS[name](meeting, version, by))
+
+
+def choose_case(meeting: Meeting, case, version: int, by) -> None:
+    """The case of this round, in the lobby or a choosing phase: its owner becomes the case owner."""
+    if problem := policy.case_choice_refusal(meeting, case):
+        raise CommandNotAllowed(problem)
+    _command(meeting, lambda: meeting.choose_case(case, version, by))
+
+
+def set_case_owner(meeting: Meeting, person, version: int, by) -> None:
+    """The round's case owner (None: nobody yet); a chosen case of somebody else goes back to the list."""
+    if problem := policy.case_owner_refusal(meeting, person):
+        raise CommandNotAllowed(problem)
+    _command(meeting, lambda: meeting.set_case_owner(person, version, by))
+
+
+def set_method(meeting: Meeting, method, version: int, by) -> None:
+    """The method chosen in the lobby (one of policy.methods_for the facilitator)."""
+    _command(meeting, lambda: meeting.set_method(method, version, by))
+
+
+def reset_to_lobby(meeting: Meeting) -> None:
+    """Put a meeting back before its start (the demo data does this)."""
+    _command(meeting, meeting.reset_to_lobby)
+
+
+def request_join(meeting: Meeting, member) -> JoinRequest:
+    """A phone that is not logged in asks to join as `member`; the facilitator sees it wait."""
+    join_request = JoinRequest.objects.create(meeting=meeting, user=member)
+    broadcast.presence_changed(meeting.pk)
+    return join_request
+
+
+def decide_join(join_request: JoinRequest, admit: bool) -> None:
+    """Admit or refuse a waiting phone, or revoke an admitted one (admitting it again changes nothing)."""
+    if admit and join_request.status == JoinRequest.Status.ADMITTED:
+        return
+    with transaction.atomic():
+        join_request.decide(admit=admit)
+        broadcast.presence_changed(join_request.meeting_id)
+        broadcast.access_changed(join_request.user_id)
