@@ -72,13 +72,11 @@ def group_create(request: HttpRequest) -> HttpResponse:
 
 
 @login_required
-@permission_required("groups.coordinate", raise_exception=True)
 def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
     return _edit(request, get_group_for_coordinator(request, pk))
 
 
 @login_required
-@permission_required("groups.coordinate", raise_exception=True)
 @require_POST
 def resend_invitation(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
     group = get_group_for_coordinator(request, pk)

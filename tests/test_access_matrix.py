@@ -100,6 +100,46 @@ ROUTES = {
     "groups:accept-agreements": ("post", {"pk": "group"}, MEMBERS),
     "groups:edit-agreements": ("get", {"pk": "group"}, {"facilitator"}),
 }
+# The refusal convention (docs/architecture.md) for routes about one group or meeting: who does not
+# know the group gets a 404, never a 403 that would confirm it exists; who knows it (in it, or its
+# coordinator) and lacks the role gets a 403, except for one person's own things (a case, a
+# look-back), which do not exist for anybody else. Visitors without an account are redirected.
+STRANGERS = {"outsider", "other_member"}
+KNOW_THE_GROUP = {"coordinator", "pending", "member", "case_owner", "facilitator", "admitted_device"}
+NOT_ABOUT_ONE_GROUP = {
+    "home",
+    "my-data",
+    "delete-account",
+    "healthz",
+    "meetings:join-by-code",
+    "meetings:join",
+    "meetings:join-wait",
+    "meetings:methods",
+    "meetings:method-copy",
+    "meetings:method-edit",
+    "meetings:dashboard",
+    "meetings:feed",
+    "meetings:feed-reset",
+    "groups:list",
+    "groups:create",
+    "groups:accept-invitation",
+}
+SOMEBODYS_OWN = {"meetings:case-edit", "meetings:case-bring", "meetings:follow-up"}
+
+
+def expected_refusal(name: str, persona: str) -> int | None:
+    """The status a refused persona must get, or None where the convention says nothing."""
+    if name in NOT_ABOUT_ONE_GROUP:
+        return None
+    if persona in STRANGERS:
+        return 404
+    if name == "meetings:follow-up" and persona == "coordinator":
+        return 403  # refused at the meeting (not in it), before any case is looked for
+    if persona in KNOW_THE_GROUP:
+        return 404 if name in SOMEBODYS_OWN else 403
+    return None
+
+
 # Django's own views: login, logout, password change and reset, language, admin (staff only).
 DJANGO_OWN = {
     "login",
@@ -177,6 +217,10 @@ def test_every_route_as_every_persona(world):
                 problems.append(f"{name} as {persona}: refused ({status}) but should get through")
             elif persona not in allowed and got_through and status != 302:
                 problems.append(f"{name} as {persona}: got through ({status}) but should be refused")
+            elif persona not in allowed and status in (403, 404):
+                expected = expected_refusal(name, persona)
+                if expected and status != expected:
+                    problems.append(f"{name} as {persona}: refused with {status}, not {expected}")
             if CANARY in body and persona not in SEES_CASE:
                 problems.append(f"{name} as {persona}: case content leaked")
     assert checked == len(ROUTES) * len(PERSONAS)

@@ -53,36 +53,26 @@ def participant(request: HttpRequest, pk: int) -> HttpResponse:
     )
 
 
-@require_GET
-@login_or_admitted_device
-def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
+def _facilitator_page(request: HttpRequest, pk: int, variant: Variant, template: str, socket: str):
+    """The facilitator's laptop or beamer screen, with the join code as link and QR code."""
     meeting = policy.get_meeting_for_facilitator(request, pk)
     join_url = _join_url(request, meeting)
     return _live_page(
-        request,
-        meeting,
-        Variant.FACILITATOR,
-        "sessions/facilitator.html",
-        socket_path(pk),
-        join_url=join_url,
-        join_qr=_qr_svg(join_url),
+        request, meeting, variant, template, socket, join_url=join_url, join_qr=_qr_svg(join_url)
     )
+
+
+@require_GET
+@login_or_admitted_device
+def facilitate(request: HttpRequest, pk: int) -> HttpResponse:
+    return _facilitator_page(request, pk, Variant.FACILITATOR, "sessions/facilitator.html", socket_path(pk))
 
 
 @require_GET
 @login_or_admitted_device
 def presenter(request: HttpRequest, pk: int) -> HttpResponse:
-    meeting = policy.get_meeting_for_facilitator(request, pk)
-    join_url = _join_url(request, meeting)
-    return _live_page(
-        request,
-        meeting,
-        Variant.PRESENTER,
-        "sessions/presenter.html",
-        socket_path(pk, Audience.PRESENTER),
-        join_url=join_url,
-        join_qr=_qr_svg(join_url),
-    )
+    socket = socket_path(pk, Audience.PRESENTER)
+    return _facilitator_page(request, pk, Variant.PRESENTER, "sessions/presenter.html", socket)
 
 
 def _meeting_to_command(pk: int) -> Meeting:

@@ -375,7 +375,7 @@ class Meeting(models.Model):
         """The round's case owner (who may be one: sessions.policy.case_owner_refusal)."""
         dropped = self.case_id if self.case_id and (user is None or self.case.owner_id != user.pk) else None
         changes = {"case_owner": user, **({"case": None} if dropped else {})}
-        with transaction.atomic():  # the push goes out after both writes
+        with transaction.atomic():  # both writes or neither
             self._apply("case_owner", expected_version, by, **changes)
             if dropped:  # somebody else's turn: the chosen case goes back to the list
                 Case.objects.filter(pk=dropped).update(status=Case.Status.BROUGHT, round=None)
@@ -421,7 +421,7 @@ class Meeting(models.Model):
     def choose_case(self, case, expected_version: int, by=None) -> None:
         """The case of this round: its owner becomes the case owner (when it may be chosen:
         sessions.policy.case_choice_refusal)."""
-        with transaction.atomic():  # the push goes out after all three writes
+        with transaction.atomic():  # all three writes or none
             self._apply("choose_case", expected_version, by, case=case, case_owner=case.owner)
             # The case chosen before in this round goes back to the list.
             Case.objects.filter(meeting=self, round=self.round).exclude(pk=case.pk).update(

@@ -48,9 +48,7 @@ def measure(meeting, facilitator, member):
             ]
         ),
         "presence push": count_queries(
-            lambda: broadcast.render(
-                Meeting.load(meeting.pk), "facilitator", broadcast.PRESENCE_FRAGMENTS
-            )
+            lambda: broadcast.render(Meeting.load(meeting.pk), "facilitator", broadcast.PRESENCE_FRAGMENTS)
         ),
     }
 
@@ -165,7 +163,5 @@ def test_a_push_renders_only_what_is_connected(meeting, facilitator, member, cas
     )
     needed = broadcast.connected_frames(meeting)
     assert needed == {("member", "nl"), ("case_owner", "en"), ("member_pending", "nl"), ("facilitator", "nl")}
-    frames = broadcast.render(
-        Meeting.load(meeting.pk), "member", broadcast.PHASE_FRAGMENTS, needed
-    )["frames"]
+    frames = broadcast.render(Meeting.load(meeting.pk), "member", broadcast.PHASE_FRAGMENTS, needed)["frames"]
     assert set(frames) == {"member:nl", "case_owner:en", "member_pending:nl"}
