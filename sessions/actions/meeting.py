@@ -3,8 +3,6 @@ and phones that ask to join."""
 
 from functools import partial
 
-from django.db import transaction
-
 from .. import policy
 from ..live import broadcast
 from ..models import CommandNotAllowed, JoinRequest, Meeting
@@ -25,10 +23,10 @@ COMMANDS = {
 
 
 def _command(meeting: Meeting, write) -> None:
-    """One change of state, its new state on every screen after the commit (first, before the fragments)."""
-    with transaction.atomic():
-        write()
-        broadcast.command_applied(meeting)
+    """One change of state (the model's own transaction), on every screen after the commit:
+    the new state first, then the fragments."""
+    write()
+    broadcast.command_applied(meeting)
 
 
 def run_command(meeting: Meeting, name: str, version: int, by) -> None:
@@ -71,7 +69,6 @@ def decide_join(join_request: JoinRequest, admit: bool) -> None:
     """Admit or refuse a waiting phone, or revoke an admitted one (admitting it again changes nothing)."""
     if admit and join_request.status == JoinRequest.Status.ADMITTED:
         return
-    with transaction.atomic():
-        join_request.decide(admit=admit)
-        broadcast.presence_changed(join_request.meeting_id)
-        broadcast.access_changed(join_request.user_id)
+    join_request.decide(admit=admit)
+    broadcast.presence_changed(join_request.meeting_id)
+    broadcast.access_changed(join_request.user_id)
