@@ -1,7 +1,7 @@
 """Every write people make to groups: one function per thing a person does.
 
-Each checks what the model cannot, writes, and sends its emails and signals
-after the commit. Who may call them is groups.policy's part, asked by the views.
+Each checks what the model cannot and writes; emails of a write in a transaction go out
+after its commit. Who may call them is groups.policy's part, asked by the views.
 """
 
 from collections.abc import Callable

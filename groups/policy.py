@@ -64,7 +64,7 @@ class GroupAccess:
 def group_access(group: IntervisionGroup, user) -> GroupAccess:
     roles = set()
     if user.is_authenticated:
-        if user.has_perm("groups.coordinate") and group.coordinators.filter(pk=user.pk).exists():
+        if coordinated_groups(user).filter(pk=group.pk).exists():
             roles.add(GroupRole.COORDINATOR)
         membership = Membership.objects.filter(group=group, user=user).first()
         if membership:
@@ -78,6 +78,9 @@ def refuse(access: GroupAccess):
 
 
 def coordinated_groups(user):
+    """The groups the person coordinates, while they hold the permission to coordinate."""
+    if not user.has_perm("groups.coordinate"):
+        return IntervisionGroup.objects.none()
     return IntervisionGroup.objects.filter(coordinators=user)
 
 

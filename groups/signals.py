@@ -2,5 +2,6 @@
 
 from django.dispatch import Signal
 
-# Sent after the commit when a group's agreements get a new version: nobody has accepted that one yet.
+# Sent when a group's agreements get a new version (nobody has accepted that one yet); the
+# receivers' pushes go out after the commit.
 agreements_changed = Signal()

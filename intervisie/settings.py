@@ -221,7 +221,7 @@ REMINDER_DAYS_BEFORE = envint("REMINDER_DAYS_BEFORE", 3)
 # Case content is erased this many days after a traject's last meeting.
 RETENTION_DAYS = envint("RETENTION_DAYS", 30)
 
-# Pitfall signals on the coordinator's dashboard (sessions/health.py).
+# Pitfall signals on the coordinator's dashboard (sessions/insight/health.py).
 SIGNAL_ATTENDANCE_BELOW = envint("SIGNAL_ATTENDANCE_BELOW", 75)  # percent, two meetings in a row
 SIGNAL_ABSENT_IN_A_ROW = envint("SIGNAL_ABSENT_IN_A_ROW", 2)  # meetings one member missed in a row
 SIGNAL_SCORE_BELOW = float(os.environ.get("SIGNAL_SCORE_BELOW", "3"))  # average evaluation score, 1–5

@@ -24,9 +24,10 @@ from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
-from groups.policy import GroupAccess, group_access, refuse, shares_case_content_with
+from groups.policy import GroupAccess, coordinated_groups, group_access, refuse, shares_case_content_with
 
 from .models import (
     Case,
@@ -41,6 +42,7 @@ from .models import (
 )
 
 DEVICE_SESSION_KEY = "admitted_devices"  # {meeting id: join request id}
+NOT_NOW = gettext_lazy("Dat kan in deze fase niet (meer).")
 
 
 class Audience(enum.StrEnum):
@@ -122,6 +124,11 @@ def is_case_owner(meeting: Meeting, viewer: Viewer) -> bool:
 # --- who is asking ------------------------------------------------------------------
 
 
+def _device_request_id(session, meeting_id: int) -> int | None:
+    """The join request this browser's session made for the meeting (a phone without an account)."""
+    return (session or {}).get(DEVICE_SESSION_KEY, {}).get(str(meeting_id))
+
+
 def viewer_for(meeting: Meeting, user, session) -> Viewer | None:
     """The person behind a request or socket, or None for anybody outside the group.
 
@@ -133,7 +140,7 @@ def viewer_for(meeting: Meeting, user, session) -> Viewer | None:
         if Membership.objects.filter(group_id=meeting.group_id, user=user).exists():
             audience = Audience.FACILITATOR if user.pk == meeting.facilitator_id else Audience.MEMBER
             return Viewer(user, audience)
-    request_id = (session or {}).get(DEVICE_SESSION_KEY, {}).get(str(meeting.pk))
+    request_id = _device_request_id(session, meeting.pk)
     if request_id and meeting.status != Meeting.Status.CLOSED:
         admitted = (
             JoinRequest.objects.filter(pk=request_id, meeting=meeting, status=JoinRequest.Status.ADMITTED)
@@ -147,16 +154,10 @@ def viewer_for(meeting: Meeting, user, session) -> Viewer | None:
 
 def device_request(request: HttpRequest, meeting: Meeting) -> JoinRequest | None:
     """The join request this browser made for the meeting, if any."""
-    request_id = request.session.get(DEVICE_SESSION_KEY, {}).get(str(meeting.pk))
+    request_id = _device_request_id(request.session, meeting.pk)
     if not request_id:
         return None
     return JoinRequest.objects.filter(pk=request_id, meeting=meeting).select_related("user").first()
-
-
-def remember_device(request: HttpRequest, join_request: JoinRequest) -> None:
-    devices = request.session.get(DEVICE_SESSION_KEY, {})
-    devices[str(join_request.meeting_id)] = join_request.pk
-    request.session[DEVICE_SESSION_KEY] = devices
 
 
 def login_or_admitted_device(view):
@@ -167,7 +168,7 @@ def login_or_admitted_device(view):
     def wrapper(request: HttpRequest, pk: int, *args, **kwargs):
         if request.user.is_authenticated:
             return view(request, pk, *args, **kwargs)
-        request_id = request.session.get(DEVICE_SESSION_KEY, {}).get(str(pk))
+        request_id = _device_request_id(request.session, pk)
         if not request_id:
             return redirect_to_login(request.get_full_path())
         device = JoinRequest.objects.filter(pk=request_id, meeting_id=pk).select_related("meeting").first()
@@ -239,10 +240,10 @@ def get_meeting_for_group_member(request: HttpRequest, pk: int) -> Meeting:
 
 def get_meeting_for_attendance(request: HttpRequest, pk: int) -> Meeting:
     """A meeting whose attendance the asker may correct: the group's facilitator, or whoever
-    facilitated this meeting while in the group."""
+    facilitated this meeting and still has a role in the group."""
 
     def allowed(meeting: Meeting, access: GroupAccess) -> bool:
-        return access.is_facilitator or (access.in_group and meeting.facilitator_id == request.user.pk)
+        return access.is_facilitator or (access.knows_group and meeting.facilitator_id == request.user.pk)
 
     return _get_meeting_with_access(request, pk, allowed)[0]
 
@@ -250,7 +251,7 @@ def get_meeting_for_attendance(request: HttpRequest, pk: int) -> Meeting:
 def visible_meetings(user):
     """Meetings of every group the person belongs to or coordinates (calendars)."""
     return (
-        Meeting.objects.filter(Q(group__memberships__user=user) | Q(group__coordinators=user))
+        Meeting.objects.filter(Q(group__memberships__user=user) | Q(group__in=coordinated_groups(user)))
         .distinct()
         .select_related("group")
     )
@@ -317,27 +318,10 @@ def in_look_back(meeting: Meeting) -> bool:
 
 
 def case_choice_refusal(meeting: Meeting, case: Case) -> str:
-    """Why this case cannot be the round's case now, or "" (it can in the lobby or a choosing phase)."""
+    """Why this case cannot be the round's case now, or "": chosen in the lobby or a choosing phase."""
     if not (meeting.status == Meeting.Status.SCHEDULED or in_step(meeting, PhaseStep.CHOOSE)):
         return _("Een casus kies je in de wachtruimte of in de fase waarin gekozen wordt.")
-    if case.meeting_id != meeting.pk or case.status == Case.Status.DRAFT:
-        return _("Deze casus is niet ingebracht in deze bijeenkomst.")
-    if case.owner_id == meeting.facilitator_id:
-        return _("Wie deze bijeenkomst begeleidt, brengt geen casus in.")
-    if case.status == Case.Status.CHOSEN and case.round != meeting.round:
-        return _("Deze casus is al besproken.")
-    return ""
-
-
-def case_owner_refusal(meeting: Meeting, user) -> str:
-    """Why this person cannot be the round's case owner, or "" (nobody, `None`, always can)."""
-    if meeting.status == Meeting.Status.CLOSED:
-        return _("De bijeenkomst is al afgesloten.")
-    if user is not None and not meeting.group.members().filter(pk=user.pk).exists():
-        return _("De inbrenger moet lid van de groep zijn.")
-    if user is not None and user.pk == meeting.facilitator_id:
-        return _("Wie deze bijeenkomst begeleidt, brengt geen casus in.")
-    return ""
+    return meeting.case_problem(case)
 
 
 def case_owner_writes(meeting: Meeting, field: str, shared=None) -> bool:

@@ -85,7 +85,7 @@ def world(db, method):
     )
     # The canary in every other field of case content too: a member's private draft, the
     # case owner's texts, a take-away. (Cancellation reasons are the group's, not case
-    # content: tests/traject/test_health.py keeps them from coordinators.)
+    # content: tests/insight/test_health.py keeps them from coordinators.)
     Case.objects.filter(pk=case.pk).update(
         reformulation=CANARY, action=CANARY, follow_up=CANARY, tried=CANARY
     )

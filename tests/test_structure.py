@@ -122,3 +122,18 @@ def test_every_hook_in_the_templates_is_documented():
     }
     missing = sorted(hook for hook in hooks if f"`{hook}`" not in doc)
     assert missing == [], f"document these hooks in docs/testing-hooks.md: {missing}"
+
+
+def test_templates_ask_the_policys_flags_instead_of_comparing_roles():
+    compared = re.compile(
+        r"\b(variant|audience|role)\s*[!=]=\s*[\"']|[\"'](?:" + "|".join(ROLE_NAMES) + r")[\"']\s+in\s+roles"
+    )
+    found = [
+        f"{path.relative_to(ROOT)}:{number}"
+        for path in sorted((ROOT / "templates").rglob("*.html"))
+        for number, line in enumerate(path.read_text().splitlines(), start=1)
+        if compared.search(line)
+    ]
+    assert found == [], (
+        "give the template a flag from the policy (for_facilitator, access.is_member …):\n" + "\n".join(found)
+    )

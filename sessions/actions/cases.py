@@ -2,6 +2,7 @@
 
 from django.utils.translation import gettext as _
 
+from .. import policy
 from ..live import broadcast
 from ..models import Case, CommandNotAllowed, Meeting
 
@@ -45,12 +46,16 @@ def bring_case(case: Case) -> str:
 
 def write_case_text(meeting: Meeting, field: str, text: str) -> None:
     """The case owner's reformulation or action, on every screen at once."""
+    if not policy.case_owner_writes(meeting, field):
+        raise CommandNotAllowed(policy.NOT_NOW)
     Case.objects.filter(pk=meeting.case_id).update(**{field: text.strip()[:1000]})
     broadcast.meeting_changed(meeting.pk)
 
 
 def write_follow_up(meeting: Meeting, case: Case, text: str) -> None:
     """At the look-back, what the previous case owner did with their case."""
+    if not policy.in_look_back(meeting):
+        raise CommandNotAllowed(_("De terugblik is voorbij."))
     case.follow_up = text.strip()[:1000]
     case.save(update_fields=["follow_up"])
     broadcast.contributions_changed(meeting.pk)
@@ -58,6 +63,8 @@ def write_follow_up(meeting: Meeting, case: Case, text: str) -> None:
 
 def mark_fits(meeting: Meeting, advice) -> None:
     """The case owner marks revealed advice that fits (or, pressed again, no longer)."""
+    if not meeting.is_live:
+        raise CommandNotAllowed(policy.NOT_NOW)
     advice.fits = not advice.fits
     advice.save(update_fields=["fits"])
     broadcast.contributions_changed(meeting.pk)

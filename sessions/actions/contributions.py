@@ -11,7 +11,7 @@ from intervisie.limits import over_limit
 from .. import policy
 from ..cases import coach
 from ..live import broadcast
-from ..models import CaseVote, Contribution, ContributionKind, Meeting
+from ..models import CaseVote, CommandNotAllowed, Contribution, ContributionKind, Meeting, PhaseStep
 
 
 def contribute(meeting: Meeting, viewer: policy.Viewer, kind: str, text: str, client_key: str) -> str:
@@ -51,6 +51,8 @@ def contribute(meeting: Meeting, viewer: policy.Viewer, kind: str, text: str, cl
 
 def mark_asked(meeting: Meeting, question: Contribution) -> None:
     """A question in the case owner's queue is asked (or, pressed again, not yet)."""
+    if not meeting.is_live:
+        raise CommandNotAllowed(_("De bijeenkomst loopt niet."))
     question.asked_at = None if question.asked_at else timezone.now()
     question.save(update_fields=["asked_at"])
     broadcast.contributions_changed(meeting.pk)
@@ -66,6 +68,8 @@ def reveal(meeting: Meeting) -> None:
 
 def vote(meeting: Meeting, viewer: policy.Viewer, case) -> None:
     """A member's vote for a brought case; voting again moves the vote."""
+    if not policy.in_step(meeting, PhaseStep.CHOOSE):
+        raise CommandNotAllowed(policy.NOT_NOW)
     CaseVote.objects.update_or_create(
         meeting=meeting, round=meeting.round, voter=viewer.person, defaults={"case": case}
     )
@@ -74,6 +78,8 @@ def vote(meeting: Meeting, viewer: policy.Viewer, case) -> None:
 
 def evaluate(meeting: Meeting, viewer: policy.Viewer, form) -> bool:
     """The member's evaluation of this round (sent again, it replaces the first); False if invalid."""
+    if not policy.in_step(meeting, PhaseStep.EVALUATE):
+        raise CommandNotAllowed(policy.NOT_NOW)
     if not form.is_valid():
         return False
     evaluation = form.save(commit=False)

@@ -23,8 +23,8 @@ COMMANDS = {
 
 
 def _command(meeting: Meeting, write) -> None:
-    """One change of state (the model's own transaction), on every screen after the commit:
-    the new state first, then the fragments."""
+    """One change of state, written in the model's transaction, then on every screen once it
+    is committed: the new state first, then the fragments."""
     write()
     broadcast.command_applied(meeting)
 
@@ -32,6 +32,8 @@ def _command(meeting: Meeting, write) -> None:
 def run_command(meeting: Meeting, name: str, version: int, by) -> None:
     """One of COMMANDS on the version the facilitator's screen showed (StaleVersion otherwise)."""
     _command(meeting, lambda: COMMANDS[name](meeting, version, by))
+    if name == "start":  # attendance after the push: the phones need not wait for it
+        meeting.mark_lobby_present()
 
 
 def choose_case(meeting: Meeting, case, version: int, by) -> None:
@@ -43,8 +45,6 @@ def choose_case(meeting: Meeting, case, version: int, by) -> None:
 
 def set_case_owner(meeting: Meeting, person, version: int, by) -> None:
     """The round's case owner (None: nobody yet); a chosen case of somebody else goes back to the list."""
-    if problem := policy.case_owner_refusal(meeting, person):
-        raise CommandNotAllowed(problem)
     _command(meeting, lambda: meeting.set_case_owner(person, version, by))
 
 

@@ -86,6 +86,11 @@ def share_themes(group, share: bool) -> None:
     group.save(update_fields=["share_themes"])
 
 
+def calendar_feed(user) -> CalendarFeed:
+    """The person's secret calendar link, made the first time they see their group's page."""
+    return CalendarFeed.objects.get_or_create(user=user)[0]
+
+
 def renew_feed(user) -> CalendarFeed:
     """A new secret calendar link; the old one stops working."""
     CalendarFeed.objects.filter(user=user).delete()

@@ -9,7 +9,6 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
 from groups.policy import get_group_for_member
@@ -26,7 +25,6 @@ from ..models import (
     ContributionKind,
     Evaluation,
     Meeting,
-    PhaseStep,
     StaleVersion,
 )
 from ..policy import login_or_admitted_device
@@ -35,7 +33,11 @@ from .forms import CaseForm, EvaluationForm
 from .rounds import brought_cases, look_back
 from .rounds import summary as rounds_of
 
-NOT_NOW = gettext_lazy("Dat kan in deze fase niet (meer).")
+
+def _not_now(error: CommandNotAllowed) -> HttpResponse:
+    """The right person at the wrong moment (the phase moved on, the meeting ended)."""
+    return HttpResponse(str(error), status=409)
+
 
 # --- a member's cases ----------------------------------------------------------------
 
@@ -110,6 +112,7 @@ def coach_hint(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@login_or_admitted_device
 def mark_asked(request: HttpRequest, pk: int, contribution_id: int) -> HttpResponse:
     """The facilitator or the case owner marks a question in the queue as asked."""
     meeting, viewer = policy.get_meeting_for_viewer(request, pk)
@@ -118,13 +121,15 @@ def mark_asked(request: HttpRequest, pk: int, contribution_id: int) -> HttpRespo
     question = get_object_or_404(
         meeting.contributions, pk=contribution_id, kind=ContributionKind.QUESTION, round=meeting.round
     )
-    if not meeting.is_live:
-        return HttpResponse(_("De bijeenkomst loopt niet."), status=409)
-    actions.mark_asked(meeting, question)
+    try:
+        actions.mark_asked(meeting, question)
+    except CommandNotAllowed as error:
+        return _not_now(error)
     return HttpResponse(status=204)
 
 
 @require_POST
+@login_or_admitted_device
 def reveal(request: HttpRequest, pk: int) -> HttpResponse:
     """Write first, reveal together: the facilitator shows this phase's contributions at once."""
     meeting = policy.get_meeting_for_facilitator(request, pk)
@@ -137,12 +142,13 @@ def reveal(request: HttpRequest, pk: int) -> HttpResponse:
 def vote(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
     """A member's vote for a brought case; voting again moves the vote."""
     meeting, viewer = policy.get_meeting_for_case_content(request, pk)
-    if not policy.in_step(meeting, PhaseStep.CHOOSE):
-        return HttpResponse(NOT_NOW, status=409)
     case = next((case for case in brought_cases(meeting) if case.pk == case_id), None)
     if case is None:
         raise Http404
-    actions.vote(meeting, viewer, case)
+    try:
+        actions.vote(meeting, viewer, case)
+    except CommandNotAllowed as error:
+        return _not_now(error)
     return HttpResponse(status=204)
 
 
@@ -151,11 +157,12 @@ def vote(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
 def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     """The evaluation form on the phone; sending it again replaces the earlier answers."""
     meeting, viewer = policy.get_meeting_for_case_content(request, pk)
-    if not policy.in_step(meeting, PhaseStep.EVALUATE):
-        return HttpResponse(NOT_NOW, status=409)
     existing = Evaluation.objects.filter(meeting=meeting, round=meeting.round, author=viewer.person).first()
     form = EvaluationForm(request.POST, instance=existing)
-    evaluated = actions.evaluate(meeting, viewer, form)
+    try:
+        evaluated = actions.evaluate(meeting, viewer, form)
+    except CommandNotAllowed as error:
+        return _not_now(error)
     context = {"meeting": meeting, "evaluation_form": form, "evaluated": evaluated}
     html = render_to_string("sessions/participant.html#evaluation_form", context, request)
     return HttpResponse(html, status=200 if evaluated else 400)
@@ -165,6 +172,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @require_POST
+@login_or_admitted_device
 def choose(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
     """The facilitator chooses the case of this round."""
     meeting = policy.get_meeting_for_facilitator(request, pk)
@@ -180,25 +188,29 @@ def choose(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
 def _case_owner_writes(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     """The case owner writes one text of their case: the reformulation, or their action."""
     meeting, _viewer = policy.get_meeting_for_case_owner(request, pk)
-    if not policy.case_owner_writes(meeting, field):
-        return HttpResponse(NOT_NOW, status=409)
-    case_actions.write_case_text(meeting, field, request.POST.get(field, ""))
+    try:
+        case_actions.write_case_text(meeting, field, request.POST.get(field, ""))
+    except CommandNotAllowed as error:
+        return _not_now(error)
     return HttpResponse(status=204)
 
 
 @require_POST
+@login_or_admitted_device
 def reformulate(request: HttpRequest, pk: int) -> HttpResponse:
     """The question behind the question."""
     return _case_owner_writes(request, pk, "reformulation")
 
 
 @require_POST
+@login_or_admitted_device
 def action(request: HttpRequest, pk: int) -> HttpResponse:
     """What the case owner is going to do."""
     return _case_owner_writes(request, pk, "action")
 
 
 @require_POST
+@login_or_admitted_device
 def follow_up(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
     """At the look-back, the previous case owner writes what they did with it."""
     meeting, viewer = policy.get_meeting_for_viewer(request, pk)
@@ -209,18 +221,18 @@ def follow_up(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
         or not policy.sees_case_content(meeting, viewer.person)
     ):
         raise Http404
-    if not policy.in_look_back(meeting):
-        return HttpResponse(_("De terugblik is voorbij."), status=409)
-    case_actions.write_follow_up(meeting, case, request.POST.get("follow_up", ""))
+    try:
+        case_actions.write_follow_up(meeting, case, request.POST.get("follow_up", ""))
+    except CommandNotAllowed as error:
+        return _not_now(error)
     return HttpResponse(status=204)
 
 
 @require_POST
+@login_or_admitted_device
 def mark_fits(request: HttpRequest, pk: int, contribution_id: int) -> HttpResponse:
     """The case owner marks revealed advice that fits."""
     meeting, _viewer = policy.get_meeting_for_case_owner(request, pk)
-    if not meeting.is_live:
-        return HttpResponse(NOT_NOW, status=409)
     advice = get_object_or_404(
         meeting.contributions,
         pk=contribution_id,
@@ -228,7 +240,10 @@ def mark_fits(request: HttpRequest, pk: int, contribution_id: int) -> HttpRespon
         round=meeting.round,
         revealed_at__isnull=False,
     )
-    case_actions.mark_fits(meeting, advice)
+    try:
+        case_actions.mark_fits(meeting, advice)
+    except CommandNotAllowed as error:
+        return _not_now(error)
     return HttpResponse(status=204)
 
 

@@ -129,11 +129,16 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
     if meeting.status == Meeting.Status.SCHEDULED and on_the_phone:
         context["agreements"] = list(meeting.group.agreements.all())  # shown in the lobby
     # Members who have not accepted the agreements follow phases and timer, no case content.
-    context["sees_case"] = variant != Variant.MEMBER_PENDING
+    context["sees_case"] = policy.shows_case_work(variant)
+    context["for_facilitator"] = variant == Variant.FACILITATOR
+    context["for_case_owner"] = variant == Variant.CASE_OWNER
+    context["writes_reformulation"] = context["for_case_owner"] and policy.case_owner_writes(
+        meeting, "reformulation"
+    )
     if variant in (Variant.MEMBER, Variant.CASE_OWNER):
         kinds = policy.allowed_kinds(meeting, is_case_owner=variant == Variant.CASE_OWNER)
         context["contribute_kinds"] = [(kind, ContributionKind(kind).label) for kind in kinds]
-    if policy.shows_case_work(variant) and meeting.is_live:
+    if context["sees_case"] and meeting.is_live:
         context.update(rounds.live_work(meeting, variant))
         if variant != Variant.FACILITATOR and context["step"] == PhaseStep.EVALUATE:
             context["evaluation_form"] = EvaluationForm()

@@ -11,6 +11,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
+from groups.policy import group_access, refuse
 from intervisie.limits import address, over_limit
 from intervisie.parsing import posted_number
 
@@ -103,6 +104,7 @@ CHOICE_COMMANDS = {"case_owner": _set_case_owner, "method": _set_method}
 
 
 @require_POST
+@login_or_admitted_device
 def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     """Run one facilitator command on the version the facilitator's screen showed.
 
@@ -139,6 +141,7 @@ def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
 
 
 @require_POST
+@login_or_admitted_device
 def decide_join(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
     """Admit or refuse a waiting phone, or revoke an admitted one."""
     meeting = policy.get_meeting_for_facilitator(request, pk)
@@ -165,6 +168,12 @@ def _meeting_by_code(code: str) -> Meeting:
     return get_object_or_404(Meeting.objects.select_related("group"), join_code=code.strip().upper())
 
 
+def _remember_device(request: HttpRequest, join_request: JoinRequest) -> None:
+    devices = request.session.get(policy.DEVICE_SESSION_KEY, {})
+    devices[str(join_request.meeting_id)] = join_request.pk
+    request.session[policy.DEVICE_SESSION_KEY] = devices
+
+
 @require_GET
 def join_by_code(request: HttpRequest) -> HttpResponse:
     """The short code typed in by hand, for phones that cannot scan."""
@@ -187,7 +196,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         target = "meetings:facilitate" if viewer.is_facilitator else "meetings:participant"
         return redirect(target, pk=meeting.pk)
     if request.user.is_authenticated:
-        raise Http404  # logged in, but not in this group: nothing to see
+        raise refuse(group_access(meeting.group, request.user))  # logged in, but not in this group
     pending = policy.device_request(request, meeting)
     if pending and pending.status == JoinRequest.Status.WAITING:
         return redirect("meetings:join-wait", code=meeting.join_code)
@@ -202,7 +211,7 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         elif over_limit(f"join:{meeting.pk}:{address(request)}", *settings.JOIN_REQUEST_LIMIT):
             error = _("Er zijn vanaf dit netwerk te veel aanmeldingen gedaan. Vraag de begeleider om hulp.")
         else:
-            policy.remember_device(request, actions.request_join(meeting, chosen))
+            _remember_device(request, actions.request_join(meeting, chosen))
             return redirect("meetings:join-wait", code=meeting.join_code)
     context = {
         "meeting": meeting,

@@ -160,6 +160,11 @@ class Meeting(models.Model):
         return self.phases[index + 1] if index is not None and index + 1 < len(self.phases) else None
 
     @property
+    def may_take_second_case(self) -> bool:
+        """After the last phase of the first case, the phases can run again for a second one."""
+        return self.is_live and self.next_phase is None and self.round < self.MAX_ROUNDS
+
+    @property
     def state_key(self) -> str:
         """The key the pages and the socket protocol show: lobby, a phase key, or closed."""
         if self.status == self.Status.SCHEDULED:
@@ -244,7 +249,9 @@ class Meeting(models.Model):
             raise CommandNotAllowed(_("De werkvorm van deze bijeenkomst heeft geen fasen."))
         changes = self._enter_phase(self.phases[0], timezone.now())
         self._apply("start", expected_version, by, status=self.Status.LIVE, **changes)
-        # Whoever waits in the lobby is there; a member who facilitates counts as present too.
+
+    def mark_lobby_present(self) -> None:
+        """At the start: whoever waits in the lobby is there, and a member who facilitates."""
         fresh_since = timezone.now() - Connection.STALE_AFTER
         waiting = Connection.objects.filter(meeting=self, last_seen__gte=fresh_since).values_list(
             "user_id", flat=True
@@ -317,9 +324,9 @@ class Meeting(models.Model):
     def next_case(self, expected_version: int, by=None) -> None:
         """A second case: the phases run again from the first, for a new case owner."""
         self._require_live()
-        if self.next_phase is not None:
-            raise CommandNotAllowed(_("Een tweede casus begint na de laatste fase van de eerste."))
-        if self.round >= self.MAX_ROUNDS:
+        if not self.may_take_second_case:
+            if self.next_phase is not None:
+                raise CommandNotAllowed(_("Een tweede casus begint na de laatste fase van de eerste."))
             raise CommandNotAllowed(_("Een bijeenkomst behandelt hoogstens twee casussen."))
         changes = self._enter_phase(self.phases[0], timezone.now())
         self._apply(
@@ -371,8 +378,19 @@ class Meeting(models.Model):
             paused_remaining=None,
         )
 
+    def case_owner_problem(self, user) -> str:
+        """Why this person cannot be the round's case owner, or "" (nobody, `None`, always can)."""
+        if self.status == self.Status.CLOSED:
+            return _("De bijeenkomst is al afgesloten.")
+        if user is not None and not self.group.members().filter(pk=user.pk).exists():
+            return _("De inbrenger moet lid van de groep zijn.")
+        if user is not None and user.pk == self.facilitator_id:
+            return _("Wie deze bijeenkomst begeleidt, brengt geen casus in.")
+        return ""
+
     def set_case_owner(self, user, expected_version: int, by=None) -> None:
-        """The round's case owner (who may be one: sessions.policy.case_owner_refusal)."""
+        if problem := self.case_owner_problem(user):
+            raise CommandNotAllowed(problem)
         dropped = self.case_id if self.case_id and (user is None or self.case.owner_id != user.pk) else None
         changes = {"case_owner": user, **({"case": None} if dropped else {})}
         with transaction.atomic():  # both writes or neither
@@ -418,9 +436,21 @@ class Meeting(models.Model):
             _("Alleen een geplande bijeenkomst kan geannuleerd worden."), status=self.Status.CANCELLED
         )
 
+    def case_problem(self, case) -> str:
+        """Why this case cannot be this round's case, or "" (when in the meeting it may be
+        chosen is a phase rule: sessions.policy.case_choice_refusal)."""
+        if case.meeting_id != self.pk or case.status == Case.Status.DRAFT:
+            return _("Deze casus is niet ingebracht in deze bijeenkomst.")
+        if case.owner_id == self.facilitator_id:
+            return _("Wie deze bijeenkomst begeleidt, brengt geen casus in.")
+        if case.status == Case.Status.CHOSEN and case.round != self.round:
+            return _("Deze casus is al besproken.")
+        return ""
+
     def choose_case(self, case, expected_version: int, by=None) -> None:
-        """The case of this round: its owner becomes the case owner (when it may be chosen:
-        sessions.policy.case_choice_refusal)."""
+        """The case of this round: its owner becomes the case owner."""
+        if problem := self.case_problem(case):
+            raise CommandNotAllowed(problem)
         with transaction.atomic():  # all three writes or none
             self._apply("choose_case", expected_version, by, case=case, case_owner=case.owner)
             # The case chosen before in this round goes back to the list.

@@ -45,7 +45,7 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance_chart": attendance_chart(health, "attendance"),
         "upcoming": [m for m in meetings if m.is_upcoming],
         "past": [m for m in meetings if not m.is_upcoming],
-        "feed": CalendarFeed.objects.get_or_create(user=request.user)[0],
+        "feed": actions.calendar_feed(request.user),
         "accepted": group.has_accepted_agreements(request.user),
         "reason_kinds": Attendance.ReasonKind.choices,
     }

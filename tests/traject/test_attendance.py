@@ -8,6 +8,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from sessions.actions import meeting as meeting_actions
 from sessions.models import Attendance, Connection, Meeting
 from tests.conftest import client_for
 
@@ -72,7 +73,7 @@ def test_members_who_wait_in_the_lobby_are_present_when_the_meeting_starts(
     meeting, member, case_owner, facilitator
 ):
     Connection.objects.create(meeting=meeting, user=member, audience="member", channel_name="a")
-    meeting.start(meeting.version)
+    meeting_actions.run_command(meeting, "start", meeting.version, facilitator)
     assert Attendance.objects.get(meeting=meeting, user=member).present is True
     assert not Attendance.objects.filter(meeting=meeting, user=case_owner).exists()
 
