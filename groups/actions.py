@@ -137,11 +137,23 @@ def save_group(form, coordinator, draft: bool, absolute: Absolute) -> Intervisio
                     Membership.Role.FACILITATOR,
                 )
             )
-        invitations, added_users = group.set_people(people)
+        # A new group's people are its start; changes after that are shown to the group.
+        invitations, added_users, changes = group.set_people(people, by=None if is_new else coordinator)
         if is_new:
             propose_agreements(group)  # every new group starts from the proposed agreements
         transaction.on_commit(lambda: _send_invitations(absolute, group, invitations, added_users))
+        if changes:
+            transaction.on_commit(lambda: _tell_the_facilitator(absolute, group, changes))
     return group
+
+
+def _tell_the_facilitator(absolute: Absolute, group: IntervisionGroup, changes) -> None:
+    """Mail the group's facilitator who was added, removed or given another role, and by whom."""
+    facilitator = group.facilitator
+    if facilitator is not None:
+        link = absolute(reverse("meetings:traject", args=[group.pk]))
+        context = {"group": group, "changes": changes, "facilitator": facilitator, "link": link}
+        emails.send("membership_changed", [facilitator.email], context)
 
 
 def resend_invitation(invitation: Invitation, absolute: Absolute) -> None:

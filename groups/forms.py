@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -71,9 +72,10 @@ class GroupForm(forms.ModelForm):
         fields = ["name", "description", "time_zone", "anonymous_contributions"]
         widgets = {"description": forms.Textarea(attrs={"rows": 3})}
 
-    def __init__(self, *args, draft: bool = False, **kwargs):
+    def __init__(self, *args, draft: bool = False, coordinator=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.draft = draft
+        self.coordinator = coordinator  # who saves the form
         self.fields["time_zone"].widget = forms.Select(choices=[(name, name) for name in TIME_ZONES])
 
     def clean_time_zone(self) -> str:
@@ -98,6 +100,7 @@ class GroupForm(forms.ModelForm):
                 "facilitator_email",
                 _("Een externe begeleider telt niet mee als deelnemer; haal het adres uit de lijst."),
             )
+        self._no_hierarchy(members, email.lower())
         if not self.draft and members is not None:
             if not MIN_MEMBERS <= len(members) <= MAX_MEMBERS:
                 self.add_error(
@@ -114,6 +117,42 @@ class GroupForm(forms.ModelForm):
                     _("Een groep heeft een begeleider. Vul die in of sla de groep op als concept."),
                 )
         return cleaned
+
+    def _no_hierarchy(self, members, facilitator_email: str) -> None:
+        """Peers are equal: a coordinator of the group never becomes one of its members, and its
+        begeleider only when named so at the group's creation, or by another coordinator before
+        the first meeting (a trainer often sets a group up and guides its first meetings)."""
+        coordinators = {self.coordinator.email.lower()} if self.coordinator else set()
+        existing = self.instance.pk is not None
+        if existing:
+            coordinators |= {
+                address.lower() for address in self.instance.coordinators.values_list("email", flat=True)
+            }
+        taken = sorted(person.email for person in members or [] if person.email in coordinators)
+        if taken:
+            self.add_error(
+                "members_text",
+                _(
+                    "%(emails)s coördineert deze groep en wordt er geen deelnemer van: "
+                    "in intervisie zijn de deelnemers gelijken."
+                )
+                % {"emails": ", ".join(taken)},
+            )
+        current = self.instance.facilitator if existing else None
+        if not existing or facilitator_email not in coordinators:
+            return
+        if current is not None and current.email.lower() == facilitator_email:
+            return  # unchanged
+        by_themselves = self.coordinator is not None and self.coordinator.email.lower() == facilitator_email
+        started = self.instance.meetings.filter(scheduled_start__lte=timezone.now()).exists()
+        if by_themselves or started:
+            self.add_error(
+                "facilitator_email",
+                _(
+                    "Een coördinator wordt alleen begeleider van de groep bij het aanmaken ervan, of "
+                    "door een andere coördinator vóór de eerste bijeenkomst."
+                ),
+            )
 
 
 class TextField(forms.CharField):

@@ -67,13 +67,15 @@ class IntervisionGroup(models.Model):
         membership = self.memberships.filter(role=Membership.Role.FACILITATOR).select_related("user").first()
         return membership.user if membership else None
 
-    def set_people(self, people: list[tuple[str, str, str]]):
+    def set_people(self, people: list[tuple[str, str, str]], by=None):
         """Make the group's people exactly `people` (name, email, role).
 
         Everybody becomes a membership at once, so meetings can be planned
         before anyone answered. An address without an account gets one
-        without a password, and an invitation to choose it. Returns the new
-        invitations and the existing accounts added, for the emails.
+        without a password, and an invitation to choose it. With `by` (a
+        change to an existing group), every addition, removal and change of
+        role is logged as a MembershipChange, which the group sees. Returns
+        the new invitations, the existing accounts added and the changes logged, for the emails.
         """
         from django.contrib.auth import get_user_model
 
@@ -82,13 +84,14 @@ class IntervisionGroup(models.Model):
         found = User.objects.annotate(address=Lower("email")).filter(address__in=list(wanted)).order_by("pk")
         accounts = {user.address: user for user in found}
         memberships = {m.user.email.lower(): m for m in self.memberships.select_related("user")}
-        new_invitations, new_memberships = [], []
+        new_invitations, new_memberships, changes = [], [], []
         for email, (name, role) in wanted.items():
             if email in memberships:
                 membership = memberships[email]
                 if membership.role != role:
                     membership.role = role
                     membership.save(update_fields=["role"])
+                    changes.append(MembershipChange(kind=MembershipChange.Kind.ROLE, name=name, role=role))
                 continue
             user = accounts.get(email)
             if user is None:
@@ -99,6 +102,7 @@ class IntervisionGroup(models.Model):
                 user.set_unusable_password()
                 user.save()
             Membership.objects.create(group=self, user=user, role=role)
+            changes.append(MembershipChange(kind=MembershipChange.Kind.ADDED, name=name, role=role))
             if user.has_usable_password():
                 new_memberships.append(user)
             else:  # no password yet, so no way in but an invitation
@@ -111,7 +115,16 @@ class IntervisionGroup(models.Model):
             if email not in wanted:
                 membership.delete()
                 self.invitations.filter(email=email, accepted_at__isnull=True).delete()
-        return new_invitations, new_memberships
+                name = membership.user.get_full_name() or email
+                changes.append(
+                    MembershipChange(kind=MembershipChange.Kind.REMOVED, name=name, role=membership.role)
+                )
+        if by is None:
+            changes = []
+        for change in changes:
+            change.group, change.by = self, by
+        MembershipChange.objects.bulk_create(changes)
+        return new_invitations, new_memberships, changes
 
     @property
     def tz(self) -> zoneinfo.ZoneInfo:
@@ -142,7 +155,8 @@ class Membership(models.Model):
         related_name="memberships",
     )
     role = models.CharField(_("rol"), max_length=20, choices=Role.choices, default=Role.MEMBER)
-    joined_at = models.DateTimeField(auto_now_add=True)
+    # Who sees a meeting's content depends on it (groups.policy.case_content_since).
+    joined_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name = _("lidmaatschap")
@@ -151,6 +165,37 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.group} ({self.get_role_display()})"
+
+
+class MembershipChange(models.Model):
+    """Somebody added to or removed from a group, or given another role: by whom and when.
+
+    No hierarchy and no secret joining: the group sees these (its page, the next lobby) and
+    its facilitator is mailed them, so nobody around the group slips in unnoticed.
+    """
+
+    class Kind(models.TextChoices):
+        ADDED = "added", _("toegevoegd")
+        REMOVED = "removed", _("verwijderd")
+        ROLE = "role", _("andere rol")
+
+    group = models.ForeignKey(IntervisionGroup, on_delete=models.CASCADE, related_name="membership_changes")
+    kind = models.CharField(max_length=10, choices=Kind.choices)
+    # The name as it was: the account may change or go.
+    name = models.CharField(max_length=300)
+    role = models.CharField(max_length=20, choices=Membership.Role.choices)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("wijziging in de groep")
+        verbose_name_plural = _("wijzigingen in de groep")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.group}: {self.name} {self.get_kind_display()}"
 
 
 class Agreement(models.Model):

@@ -7,8 +7,10 @@ whoever may not know the thing exists gets a 404; a person who knows the group
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Min
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -120,12 +122,25 @@ def get_group_for_facilitator(request: HttpRequest, pk: int) -> IntervisionGroup
     return _get_group_with_role(request, pk, lambda access: access.is_facilitator)[0]
 
 
+def case_content_since(group: IntervisionGroup, user) -> datetime | None:
+    """From when on `user` may see what the group's cases produce, or None: nothing (now).
+
+    Membership at the time decides: the group's facilitator from joining the group; a member
+    from joining and first accepting the agreements (when the group has any), and only while
+    they have accepted the current ones. Whoever joins later sees nothing of earlier meetings
+    (sessions.policy.sees_case_content holds each meeting against this moment).
+    """
+    membership = group.memberships.filter(user=user).first() if user.is_authenticated else None
+    if membership is None:
+        return None
+    if membership.role == Membership.Role.FACILITATOR or not group.agreements_version:
+        return membership.joined_at
+    if not group.has_accepted_agreements(user):
+        return None
+    first_accepted = group.acceptances.filter(user=user).aggregate(first=Min("accepted_at"))["first"]
+    return max(membership.joined_at, first_accepted)
+
+
 def shares_case_content_with(group: IntervisionGroup, user) -> bool:
-    """Whether `user` may see what the group's cases produced: its facilitator, and
-    its members once they accepted the current agreements (when there are any)."""
-    roles = set(group.memberships.filter(user=user).values_list("role", flat=True))
-    if Membership.Role.FACILITATOR in roles:
-        return True
-    return Membership.Role.MEMBER in roles and (
-        not group.agreements_version or group.has_accepted_agreements(user)
-    )
+    """Whether `user` may see the group's content at all now (of which meetings: case_content_since)."""
+    return case_content_since(group, user) is not None

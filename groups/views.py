@@ -54,7 +54,9 @@ def _edit(request: HttpRequest, group: IntervisionGroup | None) -> HttpResponse:
     if group is not None:
         name, email, lines = _people_text(group)
         initial = {"facilitator_name": name, "facilitator_email": email, "members_text": lines}
-    form = GroupForm(request.POST or None, instance=group, initial=initial, draft=draft)
+    form = GroupForm(
+        request.POST or None, instance=group, initial=initial, draft=draft, coordinator=request.user
+    )
     if request.method == "POST" and form.is_valid():
         saved = actions.save_group(form, request.user, draft, request.build_absolute_uri)
         if draft:

@@ -20,5 +20,10 @@ def over_limit(key: str, limit: int, window: int) -> bool:
     return count > limit
 
 
+def limit_reached(key: str, limit: int) -> bool:
+    """Whether `key` has counted `limit` already (within its window), without counting one more."""
+    return (cache.get(f"limit:{key}") or 0) >= limit
+
+
 def address(request) -> str:
     return request.META.get("REMOTE_ADDR", "")

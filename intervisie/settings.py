@@ -185,6 +185,7 @@ LOGIN_FAILURE_WINDOW = 15 * 60
 PASSWORD_RESET_LIMIT = (5, 3600)  # per email address
 PASSWORD_RESET_LIMIT_PER_ADDRESS = (50, 3600)  # a whole organisation may share one address
 JOIN_REQUEST_LIMIT = (30, 600)  # per address per meeting: a whole group on one Wi-Fi stays far below
+JOIN_CODE_LIMIT = (20, 600)  # wrong join codes per address: then every code is refused a while
 ADMISSION_LIMIT = (60, 60)  # the facilitator's admit/refuse clicks per meeting
 CONTRIBUTION_LIMIT = (30, 60)  # per person per meeting
 

@@ -15,6 +15,7 @@ lacks the role, 409 for the right person at the wrong moment, 400 for bad input.
 
 import enum
 from dataclasses import dataclass
+from datetime import datetime
 from functools import wraps
 
 from django.contrib.auth.models import AbstractBaseUser
@@ -23,11 +24,12 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
-from groups.policy import GroupAccess, coordinated_groups, group_access, refuse, shares_case_content_with
+from groups.policy import GroupAccess, case_content_since, coordinated_groups, group_access, refuse
 
 from .models import (
     Case,
@@ -84,9 +86,28 @@ class Viewer:
 # --- case content and variants ----------------------------------------------------
 
 
+def held_until(meeting: Meeting) -> datetime | None:
+    """When a held meeting ended (for whose content it was), or None while it is to come or runs."""
+    if meeting.status in (Meeting.Status.SCHEDULED, Meeting.Status.LIVE):
+        return None
+    return max(meeting.scheduled_end, meeting.phase_started_at or meeting.scheduled_end)
+
+
+def content_visible(meeting: Meeting, person, since: datetime | None) -> bool:
+    """`sees_case_content` with the person's groups.policy.case_content_since already looked up
+    (a page that lists many meetings asks once)."""
+    if person.pk == meeting.facilitator_id:
+        return True
+    if since is None:
+        return False
+    end = held_until(meeting)
+    return end is None or end >= since
+
+
 def sees_case_content(meeting: Meeting, person) -> bool:
-    """Case content is for the meeting's facilitator and for whom the group shares it with."""
-    return person.pk == meeting.facilitator_id or shares_case_content_with(meeting.group, person)
+    """Case content of a meeting is for its facilitator and for the people who were in the group
+    when it took place and had accepted the agreements then (and have accepted the current ones)."""
+    return content_visible(meeting, person, case_content_since(meeting.group, person))
 
 
 def variant(audience: Audience, sees_case: bool, is_case_owner: bool) -> Variant:
@@ -150,6 +171,19 @@ def viewer_for(meeting: Meeting, user, session) -> Viewer | None:
         if admitted:
             return Viewer(admitted.user, Audience.MEMBER, device=True)
     return None
+
+
+def open_for_joining(meeting: Meeting) -> bool:
+    """Whether a phone without an account may ask to join (and see the members' first names):
+    only today's meeting, in the lobby or live."""
+    if meeting.status == Meeting.Status.LIVE:
+        return True
+    tz = meeting.group.tz
+    today = timezone.localdate(timezone=tz)
+    return (
+        meeting.status == Meeting.Status.SCHEDULED
+        and timezone.localdate(meeting.scheduled_start, tz) == today
+    )
 
 
 def device_request(request: HttpRequest, meeting: Meeting) -> JoinRequest | None:

@@ -62,10 +62,15 @@ def group(db) -> IntervisionGroup:
     return IntervisionGroup.objects.create(name="Testgroep")
 
 
+# The fixtures' people have been in the group for a year: they see every meeting's content
+# (who joined later sees none of the earlier meetings: groups.policy.case_content_since).
+LONG_AGO = timezone.now() - timedelta(days=365)
+
+
 @pytest.fixture
 def facilitator(group):
     user = make_user("begeleider@example.org", "Marieke")
-    Membership.objects.create(group=group, user=user, role=Membership.Role.FACILITATOR)
+    Membership.objects.create(group=group, user=user, role=Membership.Role.FACILITATOR, joined_at=LONG_AGO)
     return user
 
 
@@ -74,7 +79,7 @@ def members(group):
     names = ["Anna", "Bram", "Chantal", "Daan", "Eva"]
     users = [make_user(f"lid{i}@example.org", name) for i, name in enumerate(names, start=1)]
     for user in users:
-        Membership.objects.create(group=group, user=user)
+        Membership.objects.create(group=group, user=user, joined_at=LONG_AGO)
     return users
 
 

@@ -14,11 +14,13 @@ from sessions.policy import DEVICE_SESSION_KEY
 from tests.conftest import make_user
 
 CANARY = "Kanarie-9931"
+EARLIER_CANARY = "Kanarie-vorige-4417"  # content of a meeting held before "joined_later" joined
 
 
 @pytest.fixture
 def world(db, method):
-    """One group with a live meeting in the analysis phase, and a person for every persona."""
+    """One group with a live meeting in the analysis phase, a meeting held a week before, and a
+    person for every persona; all but "joined_later" have been in the group for a year."""
     group = IntervisionGroup.objects.create(name="Matrixgroep")
     people = {
         name: make_user(f"{name}@example.org", name.title())
@@ -31,11 +33,16 @@ def world(db, method):
             "waiter",
             "outsider",
             "other",
+            "joined_later",
         ]
     }
-    Membership.objects.create(group=group, user=people["facilitator"], role=Membership.Role.FACILITATOR)
+    long_ago, yesterday = timezone.now() - timedelta(days=365), timezone.now() - timedelta(days=1)
+    Membership.objects.create(
+        group=group, user=people["facilitator"], role=Membership.Role.FACILITATOR, joined_at=long_ago
+    )
     for name in ["member", "case_owner", "pending", "device", "waiter"]:
-        Membership.objects.create(group=group, user=people[name])
+        Membership.objects.create(group=group, user=people[name], joined_at=long_ago)
+    Membership.objects.create(group=group, user=people["joined_later"], joined_at=yesterday)
     other_group = IntervisionGroup.objects.create(name="Andere groep")
     Membership.objects.create(group=other_group, user=people["other"])
     coordinator = make_user("coordinator@example.org", "Corinne")
@@ -45,7 +52,13 @@ def world(db, method):
     propose_agreements(group)
     group.refresh_from_db()
     for name in ["member", "case_owner", "device", "facilitator"]:
-        AgreementAcceptance.objects.create(group=group, user=people[name], version=group.agreements_version)
+        AgreementAcceptance.objects.create(
+            group=group, user=people[name], version=group.agreements_version, accepted_at=long_ago
+        )
+    AgreementAcceptance.objects.create(
+        group=group, user=people["joined_later"], version=group.agreements_version
+    )
+    earlier = held_meeting_with_content(group, people, method)
 
     start = timezone.now() - timedelta(minutes=30)
     meeting = Meeting.objects.create(
@@ -121,6 +134,7 @@ def world(db, method):
         "feed_token": CalendarFeed.objects.create(user=people["member"]).token,
         "invitation": invitation.pk,
         "invitation_token": invitation.token,
+        "earlier_meeting": earlier.pk,
         "name": "pause",
     }
 
@@ -145,8 +159,54 @@ def world(db, method):
         ("member", people["member"]),
         ("case_owner", people["case_owner"]),
         ("facilitator", people["facilitator"]),
+        ("joined_later", people["joined_later"]),
     ]:
         client = Client()
         client.force_login(user)
         clients[persona] = client
     return clients, objects
+
+
+def held_meeting_with_content(group, people, method) -> Meeting:
+    """A meeting closed a week ago, with the earlier canary in its case, a theme and a take-away."""
+    start = timezone.now() - timedelta(days=7)
+    meeting = Meeting.objects.create(
+        group=group,
+        facilitator=people["facilitator"],
+        method=method,
+        scheduled_start=start,
+        scheduled_end=start + timedelta(hours=2),
+        status=Meeting.Status.CLOSED,
+        phase="evaluatie",
+    )
+    case = Case.objects.create(
+        group=group,
+        owner=people["case_owner"],
+        meeting=meeting,
+        status="chosen",
+        round=1,
+        title=EARLIER_CANARY,
+        situation=EARLIER_CANARY,
+        question=EARLIER_CANARY,
+        action=EARLIER_CANARY,
+    )
+    Meeting.objects.filter(pk=meeting.pk).update(case=case, case_owner=people["case_owner"])
+    Contribution.objects.create(
+        meeting=meeting,
+        phase="groepsthema",
+        kind="theme",
+        author=people["member"],
+        text=EARLIER_CANARY,
+        revealed_at=start + timedelta(hours=1),
+    )
+    Evaluation.objects.create(
+        meeting=meeting,
+        author=people["member"],
+        helped=4,
+        depth=4,
+        safe=4,
+        stayed=4,
+        critical=4,
+        take_away=EARLIER_CANARY,
+    )
+    return meeting

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from tests.personas import CANARY
+from tests.personas import CANARY, EARLIER_CANARY
 
 PERSONAS = [
     "anonymous",
@@ -23,9 +23,12 @@ PERSONAS = [
     "member",
     "case_owner",
     "facilitator",
+    "joined_later",
 ]
-# Who may see case content (the rest must never get the canary).
-SEES_CASE = {"member", "case_owner", "facilitator", "admitted_device"}
+# Who may see case content (the rest must never get the canary); "joined_later" (a member since
+# yesterday) sees the live meeting's, but nothing of the meeting held a week ago.
+SEES_CASE = {"member", "case_owner", "facilitator", "admitted_device", "joined_later"}
+SEES_EARLIER = SEES_CASE - {"joined_later"}
 
 EVERYBODY = set(PERSONAS)
 ACCOUNTS = EVERYBODY - {"anonymous", "waiting_device", "admitted_device"}
@@ -105,7 +108,15 @@ ROUTES = {
 # coordinator) and lacks the role gets a 403, except for one person's own things (a case, a
 # look-back), which do not exist for anybody else. Visitors without an account are redirected.
 STRANGERS = {"outsider", "other_member"}
-KNOW_THE_GROUP = {"coordinator", "pending", "member", "case_owner", "facilitator", "admitted_device"}
+KNOW_THE_GROUP = {
+    "coordinator",
+    "pending",
+    "member",
+    "case_owner",
+    "facilitator",
+    "admitted_device",
+    "joined_later",
+}
 NOT_ABOUT_ONE_GROUP = {
     "home",
     "my-data",
@@ -200,6 +211,9 @@ def test_every_route_as_every_persona(world):
             name,
             kwargs={key: objects[value] if value in objects else value for key, value in arguments.items()},
         )
+        # Who joined later may do what any member may (of the meetings since), but is not "member".
+        personal = name in SOMEBODYS_OWN or "member_user" in arguments.values()
+        allowed = allowed | ({"joined_later"} if "member" in allowed and not personal else set())
         for persona in PERSONAS:
             refused = persona not in allowed
             response = request(clients[persona], method, url, check_unchanged=refused and method == "post")
@@ -232,5 +246,25 @@ def test_every_route_as_every_persona(world):
                     problems.append(f"{name} as {persona}: refused with {status}, not {expected}")
             if CANARY in body and persona not in SEES_CASE:
                 problems.append(f"{name} as {persona}: case content leaked")
+            if EARLIER_CANARY in body and persona not in SEES_EARLIER:
+                problems.append(f"{name} as {persona}: content of a meeting before they joined leaked")
     assert checked == len(ROUTES) * len(PERSONAS)
     assert problems == [], "\n".join(problems)
+
+
+def test_who_joined_later_sees_nothing_of_the_meetings_held_before(world):
+    clients, objects = world
+    earlier = reverse("meetings:summary", kwargs={"pk": objects["earlier_meeting"]})
+    group_page = reverse("meetings:traject", kwargs={"pk": objects["group"]})
+    report = reverse("meetings:report", kwargs={"pk": objects["group"]})
+    for persona in ("member", "case_owner", "facilitator"):  # in the group a year: all of it
+        assert EARLIER_CANARY in clients[persona].get(earlier).content.decode(), persona
+        assert EARLIER_CANARY in clients[persona].get(group_page).content.decode(), persona  # its theme
+    later = clients["joined_later"]
+    response = later.get(earlier)
+    assert response.status_code == 403 and EARLIER_CANARY not in response.content.decode()
+    for url in (group_page, report):
+        response = later.get(url)
+        assert response.status_code == 200 and EARLIER_CANARY not in response.content.decode()
+    live = reverse("meetings:participant", kwargs={"pk": objects["meeting"]})
+    assert CANARY in later.get(live).content.decode()  # from their first meeting on

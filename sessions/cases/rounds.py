@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count
 
+from groups.policy import case_content_since
+
 from .. import policy
 from ..models import (
     Attendance,
@@ -112,15 +114,22 @@ def summary(meeting: Meeting) -> list[Round]:
     return rounds
 
 
-def group_themes(group) -> list[Contribution]:
-    """The themes the group's cases raised, newest meeting first: they stay visible across meetings."""
-    return list(
+def group_themes(group, visible_to=None) -> list[Contribution]:
+    """The themes the group's cases raised, newest meeting first: they stay visible across meetings.
+
+    With `visible_to`, only those of the meetings that person may see (policy.sees_case_content).
+    """
+    themes = list(
         Contribution.objects.filter(
             meeting__group=group, kind=ContributionKind.THEME, revealed_at__isnull=False
         )
         .select_related("meeting", "author")
         .order_by("-meeting__scheduled_start", "created_at")
     )
+    if visible_to is None:
+        return themes
+    since = case_content_since(group, visible_to)
+    return [theme for theme in themes if policy.content_visible(theme.meeting, visible_to, since)]
 
 
 def _shared_work(meeting: Meeting) -> dict:

@@ -11,7 +11,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from groups.policy import get_group_for_member
+from groups.policy import get_group_for_member, shares_case_content_with
 from intervisie.parsing import posted_number
 
 from .. import policy
@@ -256,6 +256,9 @@ def summary(request: HttpRequest, pk: int) -> HttpResponse:
     """The question, reformulation, advice with the owner's choices, action, themes and evaluation."""
     meeting, viewer = policy.get_meeting_for_viewer(request, pk)
     if not policy.sees_case_content(meeting, viewer.person):
-        return render(request, "sessions/summary.html", {"meeting": meeting, "pending": True}, status=403)
+        # In the group now, yet not then: the meeting stays with who was there; else: accept first.
+        joined_later = shares_case_content_with(meeting.group, viewer.person)
+        context = {"meeting": meeting, "pending": not joined_later, "joined_later": joined_later}
+        return render(request, "sessions/summary.html", context, status=403)
     context = {"meeting": meeting, "rounds": rounds_of(meeting), "viewer": viewer}
     return render(request, "sessions/summary.html", context)

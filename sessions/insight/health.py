@@ -38,7 +38,10 @@ class Signal:
         return str(PITFALLS[self.pitfall])
 
 
-MIN_EVALUATIONS = 3  # fewer, and one person's scores could be read off a chart
+# A figure a coordinator sees counts at least this many people: with fewer, one person's scores
+# could be read off a chart, or who was ill off a count of reasons next to the register.
+MIN_PEOPLE = 3
+MIN_EVALUATIONS = MIN_PEOPLE
 
 
 @dataclass
@@ -48,11 +51,17 @@ class MeetingStats:
     present: set = field(default_factory=set)
     cancelled: int = 0
     evaluations: int = 0
+    cancelled_by: set = field(default_factory=set)
     scores: dict = field(default_factory=dict)  # score name -> average, from MIN_EVALUATIONS on
 
     @property
     def held(self) -> bool:
         return self.meeting.status == Meeting.Status.CLOSED
+
+    @property
+    def cancelled_shown(self) -> int | None:
+        """The number of cancellations, where at least MIN_PEOPLE cancelled (else None: "—")."""
+        return self.cancelled if len(self.cancelled_by) >= MIN_PEOPLE else None
 
     @property
     def absent(self) -> set:
@@ -72,7 +81,8 @@ class GroupHealth:
     members: dict  # member id -> name
     meetings: list  # MeetingStats of every meeting that is not cancelled, in order
     not_held: list  # past meetings that were cancelled or never started
-    cancellations: dict  # reason kind label -> count
+    cancellations: dict  # reason kind label -> count, for the kinds at least MIN_PEOPLE people gave
+    cancellations_withheld: bool  # cancellations of other kinds, too few people to show
     themes: list  # only when the group shares them
     signals: list = field(default_factory=list)
 
@@ -208,7 +218,7 @@ def group_health(groups) -> list[GroupHealth]:
         }
         stats[meeting.pk] = MeetingStats(meeting=meeting, expected=expected)
 
-    cancellations = defaultdict(Counter)
+    cancellations, cancelling = defaultdict(Counter), defaultdict(lambda: defaultdict(set))
     for meeting_id, group_id, user_id, present, response, reason_kind in Attendance.objects.filter(
         meeting_id__in=list(stats)
     ).values_list("meeting_id", "meeting__group_id", "user_id", "present", "response", "reason_kind"):
@@ -219,8 +229,10 @@ def group_health(groups) -> list[GroupHealth]:
                 record.present.add(user_id)
         if response == Attendance.Response.CANCELLED:
             record.cancelled += 1
-            label = Attendance.ReasonKind(reason_kind).label if reason_kind else _("zonder soort")
-            cancellations[group_id][str(label)] += 1
+            record.cancelled_by.add(user_id)
+            label = str(Attendance.ReasonKind(reason_kind).label if reason_kind else _("zonder soort"))
+            cancellations[group_id][label] += 1
+            cancelling[group_id][label].add(user_id)
 
     for row in (
         Evaluation.objects.filter(meeting_id__in=list(stats))
@@ -247,7 +259,12 @@ def group_health(groups) -> list[GroupHealth]:
             members=people[group.pk],
             meetings=[s for s in stats.values() if s.meeting.group_id == group.pk],
             not_held=not_held[group.pk],
-            cancellations=dict(cancellations[group.pk].most_common()),
+            cancellations={
+                label: count
+                for label, count in cancellations[group.pk].most_common()
+                if len(cancelling[group.pk][label]) >= MIN_PEOPLE
+            },
+            cancellations_withheld=any(len(people) < MIN_PEOPLE for people in cancelling[group.pk].values()),
             themes=themes[group.pk],
         )
         health.signals = signals_for(health)

@@ -48,7 +48,9 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
         "attendance_chart": attendance_chart(health, "report-attendance"),
         "evaluation_chart": evaluation_chart(health, "report-evaluation"),
         # The group's own people see its themes; a coordinator only when the group shares them.
-        "themes": [theme.text for theme in group_themes(group)] if in_group else health.themes,
+        "themes": [t.text for t in group_themes(group, visible_to=request.user)]
+        if in_group
+        else health.themes,
         "first": health.meetings[0].meeting if health.meetings else None,
         "last": health.meetings[-1].meeting if health.meetings else None,
     }

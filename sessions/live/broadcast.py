@@ -128,6 +128,8 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
     on_the_phone = variant in AUDIENCE_VARIANTS[Audience.MEMBER]
     if meeting.status == Meeting.Status.SCHEDULED and on_the_phone:
         context["agreements"] = list(meeting.group.agreements.all())  # shown in the lobby
+    if meeting.status == Meeting.Status.SCHEDULED and variant != Variant.PRESENTER:
+        context["membership_changes"] = meeting.membership_changes_since_the_last()  # told in the lobby
     # Members who have not accepted the agreements follow phases and timer, no case content.
     context["sees_case"] = policy.shows_case_work(variant)
     context["for_facilitator"] = variant == Variant.FACILITATOR

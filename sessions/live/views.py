@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from groups.policy import group_access, refuse
-from intervisie.limits import address, over_limit
+from intervisie.limits import address, limit_reached, over_limit
 from intervisie.parsing import posted_number
 
 from .. import policy
@@ -164,8 +164,25 @@ def decide_join(request: HttpRequest, pk: int, request_id: int) -> HttpResponse:
 # --- joining ----------------------------------------------------------------
 
 
-def _meeting_by_code(code: str) -> Meeting:
-    return get_object_or_404(Meeting.objects.select_related("group"), join_code=code.strip().upper())
+def _meeting_by_code(code: str) -> Meeting | None:
+    return Meeting.objects.select_related("group").filter(join_code=code.strip().upper()).first()
+
+
+def _wrong_code(request: HttpRequest) -> None:
+    """Count a code that let nobody in (unknown, or its meeting not open) against the address."""
+    over_limit(f"join-code:{address(request)}", *settings.JOIN_CODE_LIMIT)
+
+
+def _too_many_wrong_codes(request: HttpRequest) -> HttpResponse | None:
+    """After too many wrong codes from one address every code is refused for a while, so codes
+    cannot be guessed; a group with the right code makes no wrong ones."""
+    if not limit_reached(f"join-code:{address(request)}", settings.JOIN_CODE_LIMIT[0]):
+        return None
+    error = _(
+        "Er zijn vanaf dit netwerk te veel verkeerde codes geprobeerd. "
+        "Wacht tien minuten, of vraag de begeleider om de link."
+    )
+    return render(request, "sessions/join_code.html", {"code": "", "error": error}, status=429)
 
 
 def _remember_device(request: HttpRequest, join_request: JoinRequest) -> None:
@@ -180,15 +197,28 @@ def join_by_code(request: HttpRequest) -> HttpResponse:
     code = request.GET.get("code", "").strip().upper()
     error = ""
     if code:
-        if Meeting.objects.filter(join_code=code).exists():
+        if refused := _too_many_wrong_codes(request):
+            return refused
+        meeting = _meeting_by_code(code)
+        if meeting is not None and (policy.open_for_joining(meeting) or request.user.is_authenticated):
             return redirect("meetings:join", code=code)
-        error = _("Deze code kennen we niet. Controleer de code op het scherm van de begeleider.")
+        _wrong_code(request)
+        error = _(
+            "Deze code werkt nu niet. Controleer de code op het scherm van de begeleider; "
+            "ze werkt alleen op de dag van de bijeenkomst."
+        )
     return render(request, "sessions/join_code.html", {"code": code, "error": error})
 
 
 def join(request: HttpRequest, code: str) -> HttpResponse:
     """Where the QR code leads: members go straight in; other phones pick a name."""
     meeting = _meeting_by_code(code)
+    pending = policy.device_request(request, meeting) if meeting else None
+    if pending is None and not request.user.is_authenticated and (refused := _too_many_wrong_codes(request)):
+        return refused
+    if meeting is None:
+        _wrong_code(request)
+        raise Http404
     if meeting.status == Meeting.Status.CLOSED:
         return render(request, "sessions/join_closed.html", status=410)
     viewer = policy.viewer_for(meeting, request.user, request.session)
@@ -197,7 +227,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
         return redirect(target, pk=meeting.pk)
     if request.user.is_authenticated:
         raise refuse(group_access(meeting.group, request.user))  # logged in, but not in this group
-    pending = policy.device_request(request, meeting)
+    if not policy.open_for_joining(meeting):  # names are shown only while the meeting is open
+        _wrong_code(request)
+        return render(request, "sessions/join_closed.html", {"not_open": True}, status=404)
     if pending and pending.status == JoinRequest.Status.WAITING:
         return redirect("meetings:join-wait", code=meeting.join_code)
 
@@ -226,9 +258,9 @@ def join(request: HttpRequest, code: str) -> HttpResponse:
 def join_wait(request: HttpRequest, code: str) -> HttpResponse:
     """A waiting phone's only page: it shows nothing of the meeting's state."""
     meeting = _meeting_by_code(code)
-    pending = policy.device_request(request, meeting)
+    pending = policy.device_request(request, meeting) if meeting else None
     if pending is None:
-        return redirect("meetings:join", code=meeting.join_code)
+        return redirect("meetings:join", code=code)
     if pending.status != JoinRequest.Status.WAITING or meeting.status == Meeting.Status.CLOSED:
         target = reverse("meetings:join", args=[meeting.join_code])
         if request.htmx:

@@ -135,6 +135,18 @@ class Meeting(models.Model):
         """The group's next meeting that has not ended (live or scheduled)."""
         return next((m for m in group.meetings.order_by("scheduled_start") if m.is_upcoming), None)
 
+    def membership_changes_since_the_last(self) -> list:
+        """Who was added to or removed from the group since its previous meeting (told in the lobby)."""
+        previous = (
+            Meeting.objects.filter(group_id=self.group_id, scheduled_start__lt=self.scheduled_start)
+            .exclude(status=self.Status.CANCELLED)
+            .order_by("-scheduled_start")
+            .values_list("scheduled_start", flat=True)
+            .first()
+        )
+        changes = self.group.membership_changes.select_related("by")
+        return list(changes.filter(at__gt=previous) if previous else changes[:10])
+
     # --- reading the state -------------------------------------------------
 
     @property

@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from groups.policy import (
+    case_content_since,
     get_group_for_coordinator,
     get_group_for_facilitator,
     get_group_for_viewer,
-    shares_case_content_with,
 )
 
 from .. import policy
@@ -48,10 +48,16 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
         "feed": actions.calendar_feed(request.user),
         "accepted": group.has_accepted_agreements(request.user),
         "reason_kinds": Attendance.ReasonKind.choices,
+        # Who was added or removed, by whom: shown to everybody who sees the group (no secret joining).
+        "membership_changes": list(group.membership_changes.select_related("by")[:10]),
     }
-    context["sees_case"] = shares_case_content_with(group, request.user)  # themes, summaries
+    # Themes and summaries: of the meetings held since the person joined (and accepted).
+    since = case_content_since(group, request.user)
+    for meeting in meetings:
+        meeting.sees_content = policy.content_visible(meeting, request.user, since)
+    context["sees_case"] = since is not None
     if context["sees_case"]:
-        context["themes"] = group_themes(group)
+        context["themes"] = group_themes(group, visible_to=request.user)
     if access.in_group:
         context["turns"] = turn_taking(group, context["upcoming"][0] if context["upcoming"] else None)
         context["facilitated"] = [(m, m.facilitator) for m in meetings if m.status == Meeting.Status.CLOSED]

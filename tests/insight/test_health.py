@@ -286,3 +286,30 @@ def test_the_overview_and_the_group_page_do_not_grow_with_groups_members_and_mee
         client.get(url)
         with django_assert_num_queries(expected):
             assert client.get(url).status_code == 200
+
+
+def test_counts_a_coordinator_sees_need_three_people(group, facilitator, members, method, coordinator):
+    """One or two cancellations of a kind would single people out next to the register: "—"."""
+    held(group, facilitator, method, 4, cancelled=members[:1])  # one person: "te druk met werk"
+    (health,) = group_health([group])
+    assert health.cancellations == {} and health.cancellations_withheld
+    dashboard = client_for(coordinator).get(reverse("meetings:dashboard")).content.decode()
+    assert "te druk met werk" not in dashboard and "andere redenen —" in dashboard
+    report = client_for(coordinator).get(reverse("meetings:report", args=[group.pk])).content.decode()
+    assert "<td>1</td>" not in report
+    held(group, facilitator, method, 2, cancelled=members[1:3])  # three people in all gave "work"
+    (health,) = group_health([group])
+    assert health.cancellations == {"te druk met werk": 3} and not health.cancellations_withheld
+    assert (
+        "te druk met werk 3×" in client_for(coordinator).get(reverse("meetings:dashboard")).content.decode()
+    )
+
+
+def test_the_coordinators_register_says_present_or_absent_never_who_cancelled(
+    group, facilitator, members, method, coordinator
+):
+    held(group, facilitator, method, 2, cancelled=members[:1])
+    url = reverse("meetings:register", args=[group.pk])
+    for_coordinator = client_for(coordinator).get(url).content.decode()
+    assert "afgemeld" not in for_coordinator and "afwezig" in for_coordinator
+    assert "afgemeld" in client_for(members[1]).get(url).content.decode()  # the group sees it

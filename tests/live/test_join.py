@@ -145,10 +145,42 @@ def test_joining_by_typed_code(meeting):
     response = client.get(reverse("meetings:join-by-code"), {"code": meeting.join_code.lower()})
     assert response.url == join_url(meeting)
     response = client.get(reverse("meetings:join-by-code"), {"code": "ZZZZZZ"})
-    assert "Deze code kennen we niet" in response.content.decode()
+    assert "Deze code werkt nu niet" in response.content.decode()
 
 
 def test_the_device_grant_lives_in_the_session_only(meeting, member):
     client = admitted_client(meeting, member)
     assert str(meeting.pk) in client.session[DEVICE_SESSION_KEY]
     assert "_auth_user_id" not in client.session
+
+
+def test_wrong_codes_are_throttled_per_address_and_the_right_one_is_never_slowed(meeting, settings):
+    settings.JOIN_CODE_LIMIT = (20, 600)
+    phone = client_for(None)
+    for _ in range(30):  # a whole group on one Wi-Fi, with the right code: never refused
+        assert phone.get(join_url(meeting)).status_code == 200
+    typed = reverse("meetings:join-by-code")
+    for number in range(20):
+        assert phone.get(reverse("meetings:join", args=[f"ZZZ{number:03d}"])).status_code == 404
+    response = phone.get(typed, {"code": "QQQQQQ"})
+    assert response.status_code == 429 and "te veel verkeerde codes" in response.content.decode()
+    assert phone.get(join_url(meeting)).status_code == 429  # guessing on learns nothing more
+    assert client_for(None).get(join_url(meeting), REMOTE_ADDR="10.9.8.7").status_code == 200  # elsewhere
+
+
+def test_only_todays_open_meeting_admits_phones_and_shows_names(meeting, members):
+    from datetime import timedelta
+
+    Meeting.objects.filter(pk=meeting.pk).update(
+        scheduled_start=meeting.scheduled_start + timedelta(days=14),
+        scheduled_end=meeting.scheduled_end + timedelta(days=14),
+    )
+    response = client_for(None).get(join_url(meeting))
+    assert response.status_code == 404 and members[0].first_name not in response.content.decode()
+    Meeting.objects.filter(pk=meeting.pk).update(
+        scheduled_start=meeting.scheduled_start, scheduled_end=meeting.scheduled_end, status="cancelled"
+    )
+    response = client_for(None).post(join_url(meeting), {"member": members[0].pk})
+    assert response.status_code == 404 and not JoinRequest.objects.exists()
+    typed = client_for(None).get(reverse("meetings:join-by-code"), {"code": meeting.join_code})
+    assert typed.status_code == 200 and "werkt nu niet" in typed.content.decode()

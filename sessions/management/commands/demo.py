@@ -185,6 +185,7 @@ class Command(BaseCommand):
         group.coordinators.add(coordinator)
         meeting = self._traject(group, facilitator, users)
         self._agreements(group, [facilitator, *group.members()])
+        self._in_the_group_from_the_start(group)
         for spec in OTHER_GROUPS:
             self._other_group(spec, coordinator)
 
@@ -332,6 +333,7 @@ class Command(BaseCommand):
                         for name, score in spec["scores"].items()
                     },
                 )
+        self._in_the_group_from_the_start(group)
 
     def _past_attendance(self, meeting, members, offset: int) -> None:
         """Most were there; Fatima cancelled once, Gert missed one without a word."""
@@ -348,6 +350,15 @@ class Command(BaseCommand):
                     "present": None if cancelled else not absent,
                 },
             )
+
+    def _in_the_group_from_the_start(self, group) -> None:
+        """Everybody joined, and accepted the agreements, a week before the first meeting: so each
+        sees the content of every meeting (policy.sees_case_content holds membership at the time)."""
+        first = group.meetings.order_by("scheduled_start").values_list("scheduled_start", flat=True).first()
+        if first is not None:
+            since = first - timedelta(days=7)
+            group.memberships.filter(joined_at__gt=since).update(joined_at=since)
+            group.acceptances.filter(accepted_at__gt=since).update(accepted_at=since)
 
     def _agreements(self, group, people) -> None:
         propose_agreements(group)
