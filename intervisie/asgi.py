@@ -46,9 +46,12 @@ class OneHopASGIHandler(ASGIHandler):
 django_asgi_app = OneHopASGIHandler()
 
 from channels.routing import ProtocolTypeRouter, URLRouter  # noqa: E402 -- needs the apps loaded
-from channels.security.websocket import AllowedHostsOriginValidator  # noqa: E402
 from channels.sessions import SessionMiddlewareStack  # noqa: E402
+from django.conf import settings  # noqa: E402
+from django.core.exceptions import ImproperlyConfigured  # noqa: E402
 
+from intervisie.checks import stored_content_decrypts  # noqa: E402
+from intervisie.origins import ExactOriginValidator  # noqa: E402
 from sessions.live.consumers import stamp_arrival  # noqa: E402
 from sessions.live.routing import websocket_urlpatterns  # noqa: E402
 
@@ -57,7 +60,11 @@ application = ProtocolTypeRouter(
         "http": django_asgi_app,
         "websocket": stamp_arrival(
             # Sessions, not AuthMiddlewareStack: the consumer looks the user up in its one database step.
-            AllowedHostsOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns)))
+            ExactOriginValidator(SessionMiddlewareStack(URLRouter(websocket_urlpatterns)))
         ),
     }
 )
+
+# In production a server that cannot read the stored case content does not start (as `check` says).
+if not settings.DEBUG and (problems := stored_content_decrypts(None)):
+    raise ImproperlyConfigured(problems[0].msg)

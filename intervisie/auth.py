@@ -55,16 +55,26 @@ class EmailAuthenticationForm(AuthenticationForm):
         **AuthenticationForm.error_messages,
         "invalid_login": _("Dit e-mailadres en wachtwoord horen niet bij elkaar."),
         "too_many": _(
-            "Te veel mislukte pogingen. Probeer het over een kwartier opnieuw, "
+            "Te veel mislukte pogingen met dit e-mailadres. Probeer het over een kwartier opnieuw, "
             "of vraag een nieuw wachtwoord aan."
+        ),
+        "too_many_here": _(
+            "Vanaf dit netwerk mislukken te veel aanmeldingen, ook met dit e-mailadres. Probeer het "
+            "over een kwartier opnieuw, of vraag een nieuw wachtwoord aan."
         ),
     }
 
     def clean(self):
+        """Refused for the account's own failures; for its network's failures only when the
+        account failed there too: whoever fills a shared Wi-Fi with wrong guesses on made-up
+        addresses cannot lock out the group that logs in with the right passwords."""
         username = self.cleaned_data.get("username") or ""
         counters = _failure_counters(self.request, username)
-        if any(cache.get(key, 0) >= limit for key, limit in counters):
+        (own, own_limit), (here, here_limit), (everywhere, everywhere_limit) = counters
+        if cache.get(own, 0) >= own_limit or cache.get(everywhere, 0) >= everywhere_limit:
             raise forms.ValidationError(self.error_messages["too_many"], code="too_many")
+        if cache.get(here, 0) >= here_limit and cache.get(own, 0):
+            raise forms.ValidationError(self.error_messages["too_many_here"], code="too_many_here")
         try:
             return super().clean()
         except forms.ValidationError:

@@ -1,5 +1,10 @@
+from django.apps import apps
 from django.conf import settings
 from django.core.checks import Error, Warning, register
+from django.core.exceptions import ImproperlyConfigured
+from django.db import DatabaseError
+
+from .crypto import sample_is_readable
 
 
 @register()
@@ -32,4 +37,25 @@ def encryption_keys_are_usable(app_configs, **kwargs):
                     id="intervisie.E001",
                 )
             ]
+    return []
+
+
+@register()
+def stored_content_decrypts(app_configs, **kwargs):
+    """A FIELD_ENCRYPTION_KEYS that reads none of the stored case content (a wrong key, a lost
+    one) stops a deploy with a clear message, instead of showing every case as unreadable.
+    Passes before the first migration and while nothing is stored, so a fresh deploy migrates."""
+    try:
+        readable = sample_is_readable(apps)
+    except (DatabaseError, ImproperlyConfigured):
+        return []  # no tables yet, or no database to ask; a malformed key is E001
+    if readable is False:
+        return [
+            Error(
+                "None of the configured FIELD_ENCRYPTION_KEYS decrypts the stored case content: "
+                "the keys are wrong or the key it was encrypted with is missing. Put that key back "
+                "in FIELD_ENCRYPTION_KEYS (docs/security.md, rotation).",
+                id="intervisie.E002",
+            )
+        ]
     return []

@@ -14,12 +14,26 @@ from cryptography.fernet import Fernet, InvalidToken, MultiFernet
 from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.db import models
+from django.utils.translation import gettext
 
 PREFIX = "fernet:"
 
 
 class UndecryptableValue(Exception):
     """Stored with a key that is no longer in FIELD_ENCRYPTION_KEYS."""
+
+
+class Unreadable(str):
+    """A stored text no configured key decrypts: shown as a notice, never a 500, and written
+    back unchanged if its row is saved (so the right key can still read it later)."""
+
+    def __new__(cls, stored: str):
+        notice = gettext(
+            "[Deze tekst is niet te lezen: hij is versleuteld met een sleutel die niet meer is ingesteld.]"
+        )
+        value = super().__new__(cls, notice)
+        value.stored = stored
+        return value
 
 
 @cache
@@ -55,11 +69,34 @@ class EncryptedTextField(models.TextField):
     """A text field stored encrypted; `max_length` still limits what forms accept."""
 
     def from_db_value(self, value, expression, connection):
-        return None if value is None else decrypt(value)
+        if value is None:
+            return None
+        try:
+            return decrypt(value)
+        except UndecryptableValue:
+            return Unreadable(value)
 
     def get_prep_value(self, value):
+        if isinstance(value, Unreadable):
+            return value.stored
         value = super().get_prep_value(value)
         return None if value is None else encrypt(value)
+
+
+def sample_is_readable(apps, per_field: int = 20) -> bool | None:
+    """Whether the configured keys decrypt stored case content: None when there is none (yet),
+    or no tables; True when at least one stored text of the sample decrypts."""
+    readable = None
+    for model in apps.get_models():
+        for field in [f for f in model._meta.fields if isinstance(f, EncryptedTextField)]:
+            filled = model._base_manager.exclude(**{field.name: ""}).filter(
+                **{f"{field.name}__isnull": False}
+            )
+            for value in filled.values_list(field.name, flat=True)[:per_field]:
+                if not isinstance(value, Unreadable):
+                    return True
+                readable = False
+    return readable
 
 
 def reencrypt_all(apps) -> int:

@@ -59,6 +59,11 @@ if not SECRET_KEY:
 SITE_URL = os.environ.get("SITE_URL", "").rstrip("/")
 
 ALLOWED_HOSTS = envlist("DJANGO_ALLOWED_HOSTS")
+if not DEBUG and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured(
+        "DJANGO_ALLOWED_HOSTS=* is refused with DJANGO_DEBUG=0: name the host names the site is "
+        "served on (they are also the origins its pages and sockets accept)."
+    )
 if not SITE_URL and not DEBUG and ALLOWED_HOSTS:
     # Emails sent from cron (reminders) have no request to take the address from.
     SITE_URL = f"https://{ALLOWED_HOSTS[0].lstrip('.')}"

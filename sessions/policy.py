@@ -168,7 +168,11 @@ def viewer_for(meeting: Meeting, user, session) -> Viewer | None:
             .select_related("user")
             .first()
         )
-        if admitted:
+        # An admitted phone is its member's for this meeting, while they are in the group.
+        if (
+            admitted
+            and Membership.objects.filter(group_id=meeting.group_id, user_id=admitted.user_id).exists()
+        ):
             return Viewer(admitted.user, Audience.MEMBER, device=True)
     return None
 

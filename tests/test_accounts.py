@@ -57,12 +57,23 @@ def test_nobody_elsewhere_can_lock_an_account_out(member, settings):
     assert login(client_for(None), member.email, "secret-pass-123", address="10.0.1.1").status_code == 302
 
 
-def test_failed_attempts_are_limited_per_address(members, settings):
+def test_failed_attempts_are_limited_per_address_for_the_accounts_that_failed_there(members, settings):
     settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS = 3
     for person in members[:3]:
         login(client_for(None), person.email, "wrong", address="10.0.3.1")
-    response = login(client_for(None), members[4].email, "secret-pass-123", address="10.0.3.1")
-    assert "Te veel mislukte pogingen" in response.content.decode()
+    response = login(client_for(None), members[0].email, "secret-pass-123", address="10.0.3.1")
+    assert "Vanaf dit netwerk mislukken te veel aanmeldingen" in response.content.decode()
+
+
+def test_guesses_on_made_up_addresses_do_not_lock_the_group_out(members, settings):
+    """One person on the meeting's Wi-Fi fails 101 times on invented accounts: every member
+    with the right password still gets in, and one with a typo is told it was the password."""
+    for number in range(settings.LOGIN_FAILURE_LIMIT_PER_ADDRESS + 1):
+        login(client_for(None), f"verzonnen{number}@example.org", "gok", address="10.0.4.1")
+    for person in members[1:]:
+        assert login(client_for(None), person.email, "secret-pass-123", address="10.0.4.1").status_code == 302
+    typo = login(client_for(None), members[0].email, "secret-pass-12", address="10.0.4.1")
+    assert "horen niet bij elkaar" in typo.content.decode()
 
 
 def test_a_forgotten_password_is_reset_by_email(member):

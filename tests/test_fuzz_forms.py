@@ -226,3 +226,23 @@ def test_adjusting_a_method(facilitator, meeting, name, minutes, kinds, mode):
 def test_joining_and_logging_in(meeting, member_id, username, password):
     posted(Client(), reverse("meetings:join", args=[meeting.join_code]), {"member": member_id})
     posted(Client(), reverse("login"), {"username": username, "password": password})
+
+
+@FUZZ
+@given(day=st.dates())
+def test_a_meeting_moves_only_from_today_to_two_years_ahead(facilitator, meeting, day):
+    """Dates at the extremes (year 1, year 9999, yesterday, two years and a day): a field error
+    on the form, never a 500, and nothing stored outside the horizon."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from sessions.models import Meeting
+
+    data = {"facilitator": facilitator.pk, "date": day.isoformat(), "start_time": "10:00", "duration": "120"}
+    response = posted(client_for(facilitator), reverse("meetings:edit", args=[meeting.pk]), data)
+    today = timezone.localdate()
+    if not today <= day <= today + timedelta(days=2 * 365):
+        assert response.status_code == 200 and 'class="error"' in response.content.decode()
+    stored = timezone.localtime(Meeting.objects.get(pk=meeting.pk).scheduled_start).date()
+    assert today - timedelta(days=1) <= stored <= today + timedelta(days=2 * 365 + 1)

@@ -82,3 +82,8 @@ def test_a_malformed_value_is_named():
     result = manage("check", DJANGO_DEBUG="perhaps")
     assert result.returncode != 0
     assert "DJANGO_DEBUG must be 0 or 1" in result.stderr
+
+
+def test_any_host_is_refused_in_production():
+    result = manage("check", **production(DJANGO_ALLOWED_HOSTS="*"))
+    assert result.returncode != 0 and "DJANGO_ALLOWED_HOSTS=* is refused" in result.stderr

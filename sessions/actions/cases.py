@@ -1,14 +1,34 @@
 """A member's cases: prepared privately, brought into a meeting; the case owner's texts during it."""
 
+from django.core.cache import cache
+from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .. import policy
 from ..live import broadcast
 from ..models import Case, CommandNotAllowed, Meeting
 
+FORM_TOKEN_SECONDS = 3600
+CASE_OWNER_TEXT_LIMIT = 1000  # the reformulation, the action, the look-back (Case's max_length)
 
-def save_case(form, group, owner) -> Case:
-    """A new draft: nobody else sees it until it is brought in."""
+
+def _within_limit(text: str) -> str:
+    """The text, stripped; longer than the limit is refused (never cut off without a word)."""
+    text = text.strip()
+    if len(text) > CASE_OWNER_TEXT_LIMIT:
+        raise ValidationError(
+            _("Dat is te lang: hoogstens %(max)d tekens; je tekst staat er nog.")
+            % {"max": CASE_OWNER_TEXT_LIMIT}
+        )
+    return text
+
+
+def save_case(form, group, owner) -> Case | None:
+    """A new draft: nobody else sees it until it is brought in. None when the same form was saved
+    already (a double press of "Bewaren", a resent POST): one draft, not two."""
+    token = form.cleaned_data.get("form_token")
+    if token and not cache.add(f"case-form:{owner.pk}:{token}", True, FORM_TOKEN_SECONDS):
+        return None
     case = form.save(commit=False)
     case.group, case.owner = group, owner
     case.save()
@@ -48,7 +68,7 @@ def write_case_text(meeting: Meeting, field: str, text: str) -> None:
     """The case owner's reformulation or action, on every screen at once."""
     if not policy.case_owner_writes(meeting, field):
         raise CommandNotAllowed(policy.NOT_NOW)
-    Case.objects.filter(pk=meeting.case_id).update(**{field: text.strip()[:1000]})
+    Case.objects.filter(pk=meeting.case_id).update(**{field: _within_limit(text)})
     broadcast.meeting_changed(meeting.pk)
 
 
@@ -56,7 +76,7 @@ def write_follow_up(meeting: Meeting, case: Case, text: str) -> None:
     """At the look-back, what the previous case owner did with their case."""
     if not policy.in_look_back(meeting):
         raise CommandNotAllowed(_("De terugblik is voorbij."))
-    case.follow_up = text.strip()[:1000]
+    case.follow_up = _within_limit(text)
     case.save(update_fields=["follow_up"])
     broadcast.contributions_changed(meeting.pk)
 

@@ -1,9 +1,14 @@
+import secrets
+
 from django import forms
 
 from ..models import Case, Evaluation
 
 
 class CaseForm(forms.ModelForm):
+    # Made when the form is drawn: a second press of "Bewaren" (or the same POST again) saves nothing twice.
+    form_token = forms.CharField(widget=forms.HiddenInput, required=False, max_length=40)
+
     class Meta:
         model = Case
         fields = ["title", "situation", "question", "tried"]
@@ -26,3 +31,7 @@ class EvaluationForm(forms.ModelForm):
             },
             "take_away": forms.Textarea(attrs={"rows": 2, "maxlength": 1000}),
         }
+
+
+def new_case_form(data=None) -> CaseForm:
+    return CaseForm(data, initial={"form_token": secrets.token_urlsafe(16)})

@@ -4,7 +4,7 @@ summary afterwards. Everything here is case content: policy decides who sees it.
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -29,7 +29,7 @@ from ..models import (
 )
 from ..policy import login_or_admitted_device
 from . import coach
-from .forms import CaseForm, EvaluationForm
+from .forms import CaseForm, EvaluationForm, new_case_form
 from .rounds import brought_cases, look_back
 from .rounds import summary as rounds_of
 
@@ -46,10 +46,10 @@ def _not_now(error: CommandNotAllowed) -> HttpResponse:
 def my_cases(request: HttpRequest, pk: int) -> HttpResponse:
     """My cases for this group, and a new one. Drafts are seen by nobody else."""
     group = get_group_for_member(request, pk)
-    form = CaseForm(request.POST or None)
+    form = new_case_form(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        case_actions.save_case(form, group, request.user)
-        messages.success(request, _("Je casus is bewaard. Alleen jij ziet hem, tot je hem inbrengt."))
+        if case_actions.save_case(form, group, request.user):
+            messages.success(request, _("Je casus is bewaard. Alleen jij ziet hem, tot je hem inbrengt."))
         return redirect("meetings:cases", pk=group.pk)
     cases = Case.objects.filter(group=group, owner=request.user).select_related("meeting")
     context = {"group": group, "form": form, "cases": cases, "next_meeting": Meeting.next_for(group)}
@@ -192,6 +192,8 @@ def _case_owner_writes(request: HttpRequest, pk: int, field: str) -> HttpRespons
         case_actions.write_case_text(meeting, field, request.POST.get(field, ""))
     except CommandNotAllowed as error:
         return _not_now(error)
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=400)
     return HttpResponse(status=204)
 
 
@@ -225,6 +227,8 @@ def follow_up(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
         case_actions.write_follow_up(meeting, case, request.POST.get("follow_up", ""))
     except CommandNotAllowed as error:
         return _not_now(error)
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=400)
     return HttpResponse(status=204)
 
 

@@ -376,15 +376,19 @@ def schedule_presence(meeting_id: int) -> None:
 def access_changed(user_id: int) -> None:
     """Make every open socket of this person check its access again (after the commit).
 
-    Their sockets are found through `Connection` and told through their meetings'
-    audience groups: a socket listens to one group only, which keeps every push's
-    fan-out cheap (the in-memory layer walks every membership on each receive).
+    Their sockets are found through `Connection` now, before the change commits (deleting
+    an account deletes its rows), and told through their meetings' audience groups: a
+    socket listens to one group only, which keeps every push's fan-out cheap (the
+    in-memory layer walks every membership on each receive).
     """
+    sockets = list(
+        Connection.objects.filter(user_id=user_id).values_list("meeting_id", "audience").distinct()
+    )
 
     def send() -> None:
         layer = get_channel_layer()
-        sockets = Connection.objects.filter(user_id=user_id).values_list("meeting_id", "audience").distinct()
         for meeting_id, audience in sockets:
             _group_send(layer, meeting_id, audience, {"type": "access.check", "user_id": user_id})
 
-    transaction.on_commit(send)
+    if sockets:
+        transaction.on_commit(send)

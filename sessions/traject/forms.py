@@ -48,16 +48,24 @@ class ScheduleForm(forms.Form):
     place = forms.CharField(label=gettext_lazy("Plaats of videolink"), max_length=300, required=False)
 
     def clean_first_date(self):
-        first = self.cleaned_data["first_date"]
-        if first < timezone.localdate():
-            raise forms.ValidationError(
-                _("De eerste bijeenkomst ligt in het verleden; kies een latere datum.")
-            )
-        return first
+        return within_planning_horizon(self.cleaned_data["first_date"])
 
     @property
     def duration_delta(self) -> timedelta:
         return timedelta(minutes=self.cleaned_data["duration"])
+
+
+PLANNING_HORIZON = timedelta(days=2 * 365)
+
+
+def within_planning_horizon(day):
+    """A meeting's date: from today on, at most two years ahead (a typo such as 9999 is refused)."""
+    today = timezone.localdate()
+    if day < today:
+        raise forms.ValidationError(_("Deze datum ligt in het verleden; kies een latere datum."))
+    if day > today + PLANNING_HORIZON:
+        raise forms.ValidationError(_("Plan hoogstens twee jaar vooruit; kies een eerdere datum."))
+    return day
 
 
 class MeetingEditForm(forms.Form):
@@ -75,6 +83,9 @@ class MeetingEditForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["facilitator"].queryset = get_user_model().objects.filter(memberships__group=group)
         self.fields["facilitator"].label_from_instance = lambda user: user.get_full_name() or user.email
+
+    def clean_date(self):
+        return within_planning_horizon(self.cleaned_data["date"])
 
 
 class RsvpForm(forms.Form):

@@ -118,3 +118,32 @@ def test_the_case_owner_marks_revealed_advice_and_writes_an_action(
     assert advice.fits and case.action == "Ik plan het gesprek."
     html = client_for(member).get(owner_page).content.decode()
     assert "Past volgens de inbrenger" in html and "Ik plan het gesprek." in html
+
+
+def test_pressing_bewaren_twice_stores_one_draft(group, member):
+    """The second press (or the same POST sent again) carries the form's token: nothing is stored twice."""
+    client = client_for(member)
+    url = reverse("meetings:cases", args=[group.pk])
+    token = client.get(url).context["form"]["form_token"].value()
+    data = {"title": "Twee keer", "situation": "S", "question": "Q", "tried": "", "form_token": token}
+    assert client.post(url, data).status_code == 302
+    assert client.post(url, data).status_code == 302
+    assert Case.objects.filter(owner=member).count() == 1
+    fresh = client.get(url).context["form"]["form_token"].value()
+    assert fresh != token  # a new form is a new case
+
+
+def test_a_reformulation_over_the_limit_is_refused_not_cut_off(meeting, group, case_owner):
+    case = prepare(case_owner, group)
+    client_for(case_owner).post(reverse("meetings:case-bring", args=[case.pk]))
+    meeting.start(meeting.version)
+    case.refresh_from_db()
+    meeting.choose_case(case, meeting.version)
+    while meeting.phase != "bewustwording":
+        meeting.advance(meeting.version)
+    url = reverse("meetings:reformulate", args=[meeting.pk])
+    response = client_for(case_owner).post(url, {"reformulation": "x" * 1001})
+    assert response.status_code == 400 and "hoogstens 1000 tekens" in response.content.decode()
+    case.refresh_from_db()
+    assert case.reformulation == ""
+    assert client_for(case_owner).post(url, {"reformulation": "y" * 1000}).status_code == 204

@@ -47,8 +47,11 @@ def cookie_for(user=None, admitted_request=None) -> bytes:
     return f"{settings.SESSION_COOKIE_NAME}={morsel.value}".encode() if morsel else b""
 
 
-async def open_socket(meeting, cookie: bytes = b"", path: str = "", origin=ORIGIN):
-    headers = [origin] if origin else []
+HOST = (b"host", b"127.0.0.1:8000")  # the page's own origin is ORIGIN: same scheme, host and port
+
+
+async def open_socket(meeting, cookie: bytes = b"", path: str = "", origin=ORIGIN, host=HOST):
+    headers = [header for header in (origin, host) if header]
     if cookie:
         headers.append((b"cookie", cookie))
     communicator = WebsocketCommunicator(application, f"/ws/meetings/{meeting.pk}/{path}", headers=headers)
@@ -72,6 +75,34 @@ async def test_a_foreign_origin_is_refused(meeting, member):
     cookie = await cookie_for(member)
     communicator, connected = await open_socket(meeting, cookie, origin=(b"origin", b"https://evil.example"))
     assert not connected
+
+
+@pytest.mark.parametrize(
+    "origin", ["http://127.0.0.1:8001", "https://127.0.0.1:8000", "http://127.0.0.1", "null", ""]
+)
+async def test_a_page_on_another_port_or_scheme_of_the_same_host_is_refused(meeting, member, origin):
+    """Channels' own validator compared the host only: a page on :8001 opened a member's socket."""
+    cookie = await cookie_for(member)
+    header = (b"origin", origin.encode()) if origin else None
+    communicator, connected = await open_socket(meeting, cookie, origin=header)
+    assert not connected
+
+
+async def test_in_production_only_the_sites_own_origins_open_a_socket(meeting, member, settings):
+    settings.DEBUG, settings.SITE_URL = False, "https://intervisie.example.org"
+    settings.ALLOWED_HOSTS = ["intervisie.example.org", "www.intervisie.example.org"]
+    cookie = await cookie_for(member)
+    for origin, opens in [
+        (b"https://intervisie.example.org", True),
+        (b"https://www.intervisie.example.org:443", True),
+        (b"http://intervisie.example.org", False),
+        (b"https://intervisie.example.org:8443", False),
+        (b"http://127.0.0.1:8000", False),
+    ]:
+        communicator, connected = await open_socket(meeting, cookie, origin=(b"origin", origin))
+        assert connected is opens, origin
+        if connected:
+            await communicator.disconnect()
 
 
 async def test_a_member_gets_a_snapshot_without_asking(meeting, member):

@@ -59,7 +59,7 @@ def test_the_preview_shows_the_dates_without_saving(coordinator, group, facilita
 def test_a_first_date_in_the_past_is_refused(coordinator, group, facilitator, method):
     yesterday = timezone.localdate() - timedelta(days=1)
     response = schedule(client_for(coordinator), group, first_date=yesterday.isoformat())
-    assert "De eerste bijeenkomst ligt in het verleden" in response.content.decode()
+    assert "Deze datum ligt in het verleden" in response.content.decode()
     assert not Meeting.objects.exists()
 
 
@@ -126,7 +126,7 @@ def test_a_moved_meeting_keeps_its_uid_and_raises_the_sequence(coordinator, grou
             reverse("meetings:edit", args=[meeting.pk]),
             {
                 "facilitator": meeting.facilitator_id,
-                "date": "2026-12-01",
+                "date": (timezone.localdate() + timedelta(days=7)).isoformat(),
                 "start_time": "10:00",
                 "duration": "150",
                 "place": "Online",
