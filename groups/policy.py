@@ -141,6 +141,31 @@ def case_content_since(group: IntervisionGroup, user) -> datetime | None:
     return max(membership.joined_at, first_accepted)
 
 
+def content_since_for_all_members(group: IntervisionGroup) -> datetime | None:
+    """The latest case_content_since of the members who see the group's content now: how far
+    back a screen that all of them share may reach (it is rendered once for all of them).
+    None when none of them sees content."""
+    memberships = dict(
+        group.memberships.filter(role=Membership.Role.MEMBER).values_list("user_id", "joined_at")
+    )
+    if group.agreements_version:
+        current = set(
+            group.acceptances.filter(version=group.agreements_version).values_list("user_id", flat=True)
+        )
+        first = dict(
+            group.acceptances.filter(user_id__in=current)
+            .values("user_id")
+            .annotate(first=Min("accepted_at"))
+            .values_list("user_id", "first")
+        )
+        moments = [
+            max(joined, first[user_id]) for user_id, joined in memberships.items() if user_id in current
+        ]
+    else:
+        moments = list(memberships.values())
+    return max(moments, default=None)
+
+
 def shares_case_content_with(group: IntervisionGroup, user) -> bool:
     """Whether `user` may see the group's content at all now (of which meetings: case_content_since)."""
     return case_content_since(group, user) is not None

@@ -29,7 +29,14 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from groups.models import Membership
-from groups.policy import GroupAccess, case_content_since, coordinated_groups, group_access, refuse
+from groups.policy import (
+    GroupAccess,
+    case_content_since,
+    content_since_for_all_members,
+    coordinated_groups,
+    group_access,
+    refuse,
+)
 
 from .models import (
     Case,
@@ -93,15 +100,28 @@ def held_until(meeting: Meeting) -> datetime | None:
     return max(meeting.scheduled_end, meeting.phase_started_at or meeting.scheduled_end)
 
 
-def content_visible(meeting: Meeting, person, since: datetime | None) -> bool:
-    """`sees_case_content` with the person's groups.policy.case_content_since already looked up
-    (a page that lists many meetings asks once)."""
-    if person.pk == meeting.facilitator_id:
-        return True
+def reaches_back_to(meeting: Meeting, since: datetime | None) -> bool:
+    """Whether content of `meeting` is for someone who sees the group's content from `since` on."""
     if since is None:
         return False
     end = held_until(meeting)
     return end is None or end >= since
+
+
+def content_visible(meeting: Meeting, person, since: datetime | None) -> bool:
+    """`sees_case_content` with the person's groups.policy.case_content_since already looked up
+    (a page that lists many meetings asks once)."""
+    return person.pk == meeting.facilitator_id or reaches_back_to(meeting, since)
+
+
+def screen_since(meeting: Meeting, variant_: Variant) -> datetime | None:
+    """How far back the case work on a live screen may reach (the look-back at the previous
+    meeting, the group's earlier themes): the facilitator's own moment on theirs; on the
+    members' screens, rendered once for all of them, the latest moment of any of them, so a
+    member who joined later never sees a meeting from before."""
+    if variant_ == Variant.FACILITATOR:
+        return case_content_since(meeting.group, meeting.facilitator) if meeting.facilitator else None
+    return content_since_for_all_members(meeting.group)
 
 
 def sees_case_content(meeting: Meeting, person) -> bool:

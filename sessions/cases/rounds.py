@@ -74,7 +74,8 @@ def look_back(meeting: Meeting) -> list[Case]:
     )
     if previous is None:
         return []
-    return list(previous.cases.filter(status=Case.Status.CHOSEN).select_related("owner").order_by("round"))
+    cases = previous.cases.filter(status=Case.Status.CHOSEN).select_related("owner", "meeting")
+    return list(cases.order_by("round"))
 
 
 @dataclass
@@ -161,6 +162,16 @@ def _shared_work(meeting: Meeting) -> dict:
     return meeting._shared_work
 
 
+def _screen_since(meeting: Meeting, variant: str):
+    """policy.screen_since, asked once per loaded meeting for the facilitator's screen and once
+    for the members' (a push renders several variants in two languages)."""
+    key = Variant.FACILITATOR if variant == Variant.FACILITATOR else Variant.MEMBER
+    cache = meeting.__dict__.setdefault("_screen_since", {})
+    if key not in cache:
+        cache[key] = policy.screen_since(meeting, key)
+    return cache[key]
+
+
 def live_work(meeting: Meeting, variant: str) -> dict:
     """The live screens' case work in the current phase, for one variant (never member_pending)."""
     phase = meeting.current_phase
@@ -169,6 +180,11 @@ def live_work(meeting: Meeting, variant: str) -> dict:
     shared = _shared_work(meeting)
     contributions = shared["contributions"]
     work = {"step": phase.step, **{key: value for key, value in shared.items() if key != "contributions"}}
+    if "look_back" in work or "earlier_themes" in work:  # earlier meetings: not for who joined since
+        since = _screen_since(meeting, variant)
+        for key in ("look_back", "earlier_themes"):
+            if key in work:
+                work[key] = [item for item in work[key] if policy.reaches_back_to(item.meeting, since)]
     if variant == Variant.FACILITATOR:
         work["contributions"] = contributions
         work["open_questions"] = sum(1 for c in contributions if c.open_question)
