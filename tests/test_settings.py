@@ -4,6 +4,7 @@ import os
 import secrets
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 from cryptography.fernet import Fernet
@@ -30,6 +31,9 @@ def manage(*args, **env):
 def production(**overrides) -> dict:
     """The production variables of the README's configuration table; override or drop (None) one."""
     env = {
+        # An empty database of its own: a developer's db.sqlite3 holds texts under the development
+        # key, which the production key rightly cannot read (intervisie.E002).
+        "DATABASE_URL": f"sqlite:///{tempfile.mkdtemp()}/empty.sqlite3",
         "DJANGO_DEBUG": "0",
         "DJANGO_SECRET_KEY": secrets.token_urlsafe(50),
         "DJANGO_ALLOWED_HOSTS": "intervisie.example.org",
