@@ -34,9 +34,16 @@ from .rounds import brought_cases, look_back
 from .rounds import summary as rounds_of
 
 
-def _not_now(error: CommandNotAllowed) -> HttpResponse:
-    """The right person at the wrong moment (the phase moved on, the meeting ended)."""
-    return HttpResponse(str(error), status=409)
+def _done(write) -> HttpResponse:
+    """Run one write action: 204 when done; the right person at the wrong moment (the phase moved
+    on, the meeting ended) gets a 409, too long a text a 400, each with the reason."""
+    try:
+        write()
+    except CommandNotAllowed as error:
+        return HttpResponse(str(error), status=409)
+    except ValidationError as error:
+        return HttpResponse(error.messages[0], status=400)
+    return HttpResponse(status=204)
 
 
 # --- a member's cases ----------------------------------------------------------------
@@ -121,11 +128,7 @@ def mark_asked(request: HttpRequest, pk: int, contribution_id: int) -> HttpRespo
     question = get_object_or_404(
         meeting.contributions, pk=contribution_id, kind=ContributionKind.QUESTION, round=meeting.round
     )
-    try:
-        actions.mark_asked(meeting, question)
-    except CommandNotAllowed as error:
-        return _not_now(error)
-    return HttpResponse(status=204)
+    return _done(lambda: actions.mark_asked(meeting, question))
 
 
 @require_POST
@@ -145,11 +148,7 @@ def vote(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
     case = next((case for case in brought_cases(meeting) if case.pk == case_id), None)
     if case is None:
         raise Http404
-    try:
-        actions.vote(meeting, viewer, case)
-    except CommandNotAllowed as error:
-        return _not_now(error)
-    return HttpResponse(status=204)
+    return _done(lambda: actions.vote(meeting, viewer, case))
 
 
 @require_POST
@@ -162,7 +161,7 @@ def evaluate(request: HttpRequest, pk: int) -> HttpResponse:
     try:
         evaluated = actions.evaluate(meeting, viewer, form)
     except CommandNotAllowed as error:
-        return _not_now(error)
+        return HttpResponse(str(error), status=409)
     context = {"meeting": meeting, "evaluation_form": form, "evaluated": evaluated}
     html = render_to_string("sessions/participant.html#evaluation_form", context, request)
     return HttpResponse(html, status=200 if evaluated else 400)
@@ -188,13 +187,7 @@ def choose(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
 def _case_owner_writes(request: HttpRequest, pk: int, field: str) -> HttpResponse:
     """The case owner writes one text of their case: the reformulation, or their action."""
     meeting, _viewer = policy.get_meeting_for_case_owner(request, pk)
-    try:
-        case_actions.write_case_text(meeting, field, request.POST.get(field, ""))
-    except CommandNotAllowed as error:
-        return _not_now(error)
-    except ValidationError as error:
-        return HttpResponse(error.messages[0], status=400)
-    return HttpResponse(status=204)
+    return _done(lambda: case_actions.write_case_text(meeting, field, request.POST.get(field, "")))
 
 
 @require_POST
@@ -223,13 +216,7 @@ def follow_up(request: HttpRequest, pk: int, case_id: int) -> HttpResponse:
         or not policy.sees_case_content(meeting, viewer.person)
     ):
         raise Http404
-    try:
-        case_actions.write_follow_up(meeting, case, request.POST.get("follow_up", ""))
-    except CommandNotAllowed as error:
-        return _not_now(error)
-    except ValidationError as error:
-        return HttpResponse(error.messages[0], status=400)
-    return HttpResponse(status=204)
+    return _done(lambda: case_actions.write_follow_up(meeting, case, request.POST.get("follow_up", "")))
 
 
 @require_POST
@@ -244,11 +231,7 @@ def mark_fits(request: HttpRequest, pk: int, contribution_id: int) -> HttpRespon
         round=meeting.round,
         revealed_at__isnull=False,
     )
-    try:
-        case_actions.mark_fits(meeting, advice)
-    except CommandNotAllowed as error:
-        return _not_now(error)
-    return HttpResponse(status=204)
+    return _done(lambda: case_actions.mark_fits(meeting, advice))
 
 
 # --- afterwards ----------------------------------------------------------------------
