@@ -147,3 +147,9 @@ def test_a_reformulation_over_the_limit_is_refused_not_cut_off(meeting, group, c
     case.refresh_from_db()
     assert case.reformulation == ""
     assert client_for(case_owner).post(url, {"reformulation": "y" * 1000}).status_code == 204
+
+
+def test_every_text_field_states_its_limit(group, member):
+    html = client_for(member).get(reverse("meetings:cases", args=[group.pk])).content.decode()
+    for limit in (120, 4000, 1000, 2000):  # title, situation, question, what was tried
+        assert f"Hoogstens {limit} tekens." in html
