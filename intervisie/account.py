@@ -210,9 +210,9 @@ def delete_account(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and not blocked and form.is_valid():
         with transaction.atomic():
             end_access_everywhere(user, keep_session=request.session.session_key)  # other devices too
-            # What they wrote for the group stays, without their name; their own cases go.
-            Meeting.objects.filter(case__owner=user).update(case=None)
-            Case.objects.filter(owner=user).delete()
+            # What they wrote for the group stays, without their name, and so do their attendance
+            # and the cases the group discussed; their drafts and brought cases go.
+            Case.objects.filter(owner=user).exclude(status=Case.Status.CHOSEN).delete()
             user.delete()  # contributions and evaluations: author set to empty
         logout(request)
         messages.success(request, _("Je account en je gegevens zijn verwijderd."))

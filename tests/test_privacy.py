@@ -9,6 +9,7 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
+from sessions.actions import meeting as meeting_actions
 from sessions.models import Attendance, Case, Contribution, Evaluation
 from tests.conftest import client_for
 
@@ -54,7 +55,7 @@ def run_meeting_with_content(meeting, members):
         reverse("meetings:evaluate", args=[meeting.pk]),
         {"helped": 4, "depth": 4, "safe": 4, "stayed": 4, "critical": 4, "take_away": CANARY},
     )
-    meeting.close(meeting.version)
+    meeting_actions.run_command(meeting, "close", meeting.version, None)
     return case
 
 
@@ -160,9 +161,13 @@ def test_deleting_an_account_anonymises_what_they_wrote(meeting, members, facili
     assert Contribution.objects.count() == 4 and not Contribution.objects.exclude(author=None).exists()
     html = client_for(members[3]).get(reverse("meetings:summary", args=[meeting.pk])).content.decode()
     assert "een oud-deelnemer" in html
-    # The case owner's own case goes with their account.
-    client_for(members[1]).post(url, {"password": "secret-pass-123"})
-    assert not Case.objects.exists()
+    # The case the group discussed stays in its history, without its owner's name; their draft goes.
+    owner = members[1]
+    Case.objects.create(group=meeting.group, owner=owner, title="Concept", situation="s", question="q")
+    client_for(owner).post(url, {"password": "secret-pass-123"})
+    assert list(Case.objects.values_list("owner", "status")) == [(None, "chosen")]
+    html = client_for(members[3]).get(reverse("meetings:summary", args=[meeting.pk])).content.decode()
+    assert "De casus van een oud-deelnemer" in html and CANARY in html
     # Who facilitates a meeting still to come is asked to hand over first.
     later = meeting.group.meetings.create(
         facilitator=facilitator,
@@ -197,3 +202,22 @@ def test_a_meeting_nobody_closed_does_not_keep_its_content_forever(meeting, memb
     with time_machine.travel(meeting.scheduled_end + timedelta(days=31)):
         call_command("erase_expired_case_content", stdout=open("/dev/null", "w"))
     assert not Case.objects.exists() and not Contribution.objects.exists()
+
+
+def test_deleting_accounts_never_changes_a_held_meetings_figures(meeting, members):
+    from sessions.insight.health import group_health
+
+    run_meeting_with_content(meeting, members)
+    Attendance.objects.filter(meeting=meeting, user__in=members[:2]).update(present=True)
+
+    def figures():
+        (health,) = group_health([meeting.group])
+        [stats] = [s for s in health.meetings if s.meeting == meeting]
+        return len(stats.present), len(stats.expected), stats.cancelled
+
+    before = figures()
+    for person in members[:3]:  # who was there, the case owner, and who cancelled
+        client_for(person).post(reverse("delete-account"), {"password": "secret-pass-123"})
+    assert not type(members[0]).objects.filter(pk__in=[m.pk for m in members[:3]]).exists()
+    assert figures() == before
+    assert Attendance.objects.filter(meeting=meeting, user=None).count() == 3

@@ -34,6 +34,8 @@ def run_command(meeting: Meeting, name: str, version: int, by) -> None:
     _command(meeting, lambda: COMMANDS[name](meeting, version, by))
     if name == "start":  # attendance after the push: the phones need not wait for it
         meeting.mark_lobby_present()
+    elif name == "close":
+        meeting.record_absentees()
 
 
 def choose_case(meeting: Meeting, case, version: int, by) -> None:

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Avg, Count
+from django.utils.translation import gettext as _
 
 from groups.policy import case_content_since
 
@@ -229,7 +230,10 @@ def turn_taking(group, next_meeting: Meeting | None) -> dict:
         key=lambda m: (counts[m.pk], last.get(m.pk) is not None, last.get(m.pk), m.first_name),
     )
     return {
-        "history": [(case.meeting, case.owner) for case in chosen],
+        "history": [
+            (case.meeting, case.owner.get_full_name() if case.owner else _("een oud-deelnemer"))
+            for case in chosen
+        ],
         "counts": [(member, counts[member.pk]) for member in members],
         "suggestion": candidates[: Meeting.MAX_ROUNDS],
     }

@@ -219,17 +219,20 @@ def group_health(groups) -> list[GroupHealth]:
         stats[meeting.pk] = MeetingStats(meeting=meeting, expected=expected)
 
     cancellations, cancelling = defaultdict(Counter), defaultdict(lambda: defaultdict(set))
-    for meeting_id, group_id, user_id, present, response, reason_kind in Attendance.objects.filter(
+    for pk, meeting_id, group_id, user_id, present, response, reason_kind in Attendance.objects.filter(
         meeting_id__in=list(stats)
-    ).values_list("meeting_id", "meeting__group_id", "user_id", "present", "response", "reason_kind"):
+    ).values_list("pk", "meeting_id", "meeting__group_id", "user_id", "present", "response", "reason_kind"):
         record = stats[meeting_id]
-        if user_id in people[group_id]:  # a current member with a record was expected, whenever they joined
-            record.expected.add(user_id)
+        # A current member with a record was expected, whenever they joined; so was somebody
+        # whose account is gone since (their record stays, without them): figures never change.
+        person = user_id if user_id is not None else ("former", pk)
+        if user_id is None or user_id in people[group_id]:
+            record.expected.add(person)
             if present:
-                record.present.add(user_id)
+                record.present.add(person)
         if response == Attendance.Response.CANCELLED:
             record.cancelled += 1
-            record.cancelled_by.add(user_id)
+            record.cancelled_by.add(person)
             label = str(Attendance.ReasonKind(reason_kind).label if reason_kind else _("zonder soort"))
             cancellations[group_id][label] += 1
             cancelling[group_id][label].add(user_id)

@@ -74,7 +74,11 @@ class Case(models.Model):
         CHOSEN = "chosen", _("gekozen")
 
     group = models.ForeignKey(IntervisionGroup, on_delete=models.CASCADE, related_name="cases")
-    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="cases")
+    # Empty once the owner deleted their account: a discussed case stays in the group's history
+    # (their drafts and brought cases go with the account: intervisie/account.py).
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
+    )
     meeting = models.ForeignKey(
         "Meeting", on_delete=models.SET_NULL, null=True, blank=True, related_name="cases"
     )
@@ -98,6 +102,10 @@ class Case(models.Model):
 
     def __str__(self) -> str:
         return f"{_('casus')} {self.pk} – {self.group}"  # never the content
+
+    @property
+    def owner_name(self) -> str:
+        return self.owner.first_name if self.owner else _("een oud-deelnemer")
 
 
 class CaseVote(models.Model):

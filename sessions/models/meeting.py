@@ -293,6 +293,16 @@ class Meeting(models.Model):
                 ignore_conflicts=True,
             )
 
+    def record_absentees(self) -> None:
+        """At the close, a row (present unknown) for every member without one: the meeting's
+        figures then keep them even when an account goes later (its rows stay, without it)."""
+        recorded = set(Attendance.objects.filter(meeting=self).values_list("user_id", flat=True))
+        members = self.group.members().values_list("pk", flat=True)
+        Attendance.objects.bulk_create(
+            [Attendance(meeting=self, user_id=pk) for pk in members if pk not in recorded],
+            ignore_conflicts=True,
+        )
+
     def advance(self, expected_version: int, by=None) -> None:
         self._require_live()
         index = self.phase_index

@@ -18,7 +18,10 @@ class Attendance(models.Model):
         CANCELLED = "cancelled", _("afgemeld")
 
     meeting = models.ForeignKey("Meeting", on_delete=models.CASCADE, related_name="attendances")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="attendances")
+    # Empty once the person deleted their account: a held meeting's attendance never changes after the fact.
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="attendances"
+    )
 
     class ReasonKind(models.TextChoices):
         """What a coordinator sees of a cancellation, counted; the reason itself stays in the group."""
