@@ -9,7 +9,8 @@ from ..live import broadcast
 from ..models import Case, CommandNotAllowed, Meeting
 
 FORM_TOKEN_SECONDS = 3600
-CASE_OWNER_TEXT_LIMIT = 1000  # the reformulation, the action, the look-back (Case's max_length)
+# The reformulation, the action and the look-back share one limit: the fields' own.
+CASE_OWNER_TEXT_LIMIT = Case._meta.get_field("reformulation").max_length
 
 
 def _within_limit(text: str) -> str:

@@ -16,6 +16,18 @@ def prepare(user, group, title=SECRET):
     return Case.objects.filter(owner=user).latest("created_at")
 
 
+def chosen_and_in_phase(meeting, group, case_owner, phase: str):
+    """The case owner's case, brought in and chosen, with the meeting in `phase`."""
+    case = prepare(case_owner, group)
+    client_for(case_owner).post(reverse("meetings:case-bring", args=[case.pk]))
+    meeting.start(meeting.version)
+    case.refresh_from_db()
+    meeting.choose_case(case, meeting.version)
+    while meeting.phase != phase:
+        meeting.advance(meeting.version)
+    return case
+
+
 def test_a_draft_is_seen_by_its_owner_only(meeting, group, member, case_owner, facilitator):
     case = prepare(case_owner, group)
     assert case.status == Case.Status.DRAFT
@@ -58,13 +70,7 @@ def test_a_brought_case_is_listed_in_the_inventory_and_chosen(
 
 
 def test_the_case_owner_reformulates_and_the_group_sees_both(meeting, group, member, case_owner):
-    case = prepare(case_owner, group)
-    client_for(case_owner).post(reverse("meetings:case-bring", args=[case.pk]))
-    meeting.start(meeting.version)
-    case.refresh_from_db()
-    meeting.choose_case(case, meeting.version)
-    while meeting.phase != "bewustwording":
-        meeting.advance(meeting.version)
+    chosen_and_in_phase(meeting, group, case_owner, "bewustwording")
     url = reverse("meetings:reformulate", args=[meeting.pk])
     assert client_for(member).post(url, {"reformulation": "Niet van mij"}).status_code == 403
     client_for(case_owner).post(url, {"reformulation": "Waarom wil ik het iedereen naar de zin maken?"})
@@ -134,13 +140,7 @@ def test_pressing_bewaren_twice_stores_one_draft(group, member):
 
 
 def test_a_reformulation_over_the_limit_is_refused_not_cut_off(meeting, group, case_owner):
-    case = prepare(case_owner, group)
-    client_for(case_owner).post(reverse("meetings:case-bring", args=[case.pk]))
-    meeting.start(meeting.version)
-    case.refresh_from_db()
-    meeting.choose_case(case, meeting.version)
-    while meeting.phase != "bewustwording":
-        meeting.advance(meeting.version)
+    case = chosen_and_in_phase(meeting, group, case_owner, "bewustwording")
     url = reverse("meetings:reformulate", args=[meeting.pk])
     response = client_for(case_owner).post(url, {"reformulation": "x" * 1001})
     assert response.status_code == 400 and "hoogstens 1000 tekens" in response.content.decode()

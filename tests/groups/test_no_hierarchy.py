@@ -7,7 +7,6 @@ to the group (its page, the next lobby) and mailed to its facilitator.
 
 from datetime import timedelta
 
-import pytest
 from django.contrib.auth.models import Permission
 from django.core import mail
 from django.test import TestCase
@@ -17,22 +16,11 @@ from django.utils import timezone
 from groups.models import IntervisionGroup, Membership, MembershipChange
 from sessions.models import Meeting
 from tests.conftest import client_for, make_user
+from tests.traject import conftest as traject_fixtures
 
-
-@pytest.fixture
-def coordinator(group):
-    """A coordinator of the group (here, unlike tests/conftest.py's person without a group)."""
-    user = make_user("coordinator@example.org", "Corinne")
-    user.user_permissions.add(Permission.objects.get(codename="coordinate"))
-    group.coordinators.add(user)
-    return user
-
-
-@pytest.fixture
-def other_coordinator(db):
-    user = make_user("coordinator2@example.org", "Otto")
-    user.user_permissions.add(Permission.objects.get(codename="coordinate"))
-    return user
+# A coordinator of the group, and one of no group yet (tests/conftest.py's is of none).
+coordinator = traject_fixtures.coordinator
+other_coordinator = traject_fixtures.other_coordinator
 
 
 def edit(client, group, members, facilitator, **extra):
