@@ -57,6 +57,7 @@ EXPORTED = {
 NOT_EXPORTED = {
     ("meetings.Connection", "user"): "an open socket, deleted when it closes",
     ("meetings.Meeting", "case_owner"): "the live round's case owner: the case is under cases",
+    ("meetings.Contribution", "case_owner"): "whose round another's text was written in: not theirs",
     ("meetings.Meeting", "turn"): "whose turn it is in a live round, for a moment",
 }
 

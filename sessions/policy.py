@@ -393,9 +393,7 @@ def case_owner_writes(meeting: Meeting, field: str, shared=None) -> bool:
     if phase.step in (PhaseStep.REFORMULATE, PhaseStep.EVALUATE):
         return True
     if shared is None:
-        shared = meeting.contributions.filter(
-            round=meeting.round, phase=meeting.phase, revealed_at__isnull=False
-        )
+        shared = meeting.round_contributions().filter(phase=meeting.phase, revealed_at__isnull=False)
     return any(c.kind == ContributionKind.ADVICE for c in shared)
 
 

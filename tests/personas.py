@@ -82,6 +82,8 @@ def world(db, method):
     meeting.advance(meeting.version)
     question = Contribution.objects.create(
         meeting=meeting,
+        case=case,
+        case_owner=case.owner,
         phase="analyse",
         kind="question",
         author=people["member"],
@@ -90,6 +92,8 @@ def world(db, method):
     )
     advice = Contribution.objects.create(
         meeting=meeting,
+        case=case,
+        case_owner=case.owner,
         phase="advies",
         kind="advice",
         author=people["member"],
@@ -193,6 +197,8 @@ def held_meeting_with_content(group, people, method) -> Meeting:
     Meeting.objects.filter(pk=meeting.pk).update(case=case, case_owner=people["case_owner"])
     Contribution.objects.create(
         meeting=meeting,
+        case=case,
+        case_owner=people["case_owner"],
         phase="groepsthema",
         kind="theme",
         author=people["member"],

@@ -33,6 +33,8 @@ def contribute(meeting: Meeting, viewer: policy.Viewer, kind: str, text: str, cl
             Contribution.objects.create(
                 meeting=meeting,
                 round=meeting.round,
+                case_id=meeting.case_id,
+                case_owner_id=meeting.case_owner_id,
                 phase=meeting.phase,
                 kind=kind,
                 author=viewer.person,
@@ -60,7 +62,7 @@ def mark_asked(meeting: Meeting, question: Contribution) -> None:
 
 def reveal(meeting: Meeting) -> None:
     """Write first, reveal together: this phase's contributions are shown at once."""
-    meeting.contributions.filter(round=meeting.round, phase=meeting.phase, revealed_at__isnull=True).update(
+    meeting.round_contributions().filter(phase=meeting.phase, revealed_at__isnull=True).update(
         revealed_at=timezone.now()
     )
     broadcast.contributions_changed(meeting.pk)

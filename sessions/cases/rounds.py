@@ -47,11 +47,13 @@ def evaluation_results(meeting: Meeting, round_: int) -> EvaluationResults:
 
 
 def brought_cases(meeting: Meeting) -> list[Case]:
-    """The cases to choose from in this round, each with its votes."""
+    """The cases to choose from in this round, each with its votes, in the order they were
+    brought: votes change the counts, never the places (a click lands where it was aimed)."""
     cases = list(
         meeting.cases.filter(status__in=[Case.Status.BROUGHT, Case.Status.CHOSEN])
         .exclude(round__lt=meeting.round)  # treated in an earlier round
         .select_related("owner")
+        .order_by("created_at", "pk")
     )
     votes = CaseVote.objects.filter(meeting=meeting, round=meeting.round).values_list("case_id", "voter_id")
     voters = {}
@@ -59,7 +61,7 @@ def brought_cases(meeting: Meeting) -> list[Case]:
         voters.setdefault(case_id, []).append(voter_id)
     for case in cases:
         case.voter_ids = voters.get(case.pk, [])
-    return sorted(cases, key=lambda case: -len(case.voter_ids))
+    return cases
 
 
 def look_back(meeting: Meeting) -> list[Case]:
@@ -96,12 +98,21 @@ def summary(meeting: Meeting) -> list[Round]:
     cases = {case.round: case for case in meeting.cases.filter(status=Case.Status.CHOSEN)}
     rounds = []
     for number in range(1, meeting.round + 1):
-        mine = [c for c in contributions if c.round == number]
+        case = cases.get(number)
+        # The case treated in the round; what was written for a case or case owner left is not.
+        owner_id = meeting.case_owner_id if case is None and number == meeting.round else None
+        mine = [
+            c
+            for c in contributions
+            if c.round == number
+            and c.case_id == (case.pk if case else None)
+            and (owner_id is None or c.case_owner_id == owner_id)
+        ]
         questions = Counter(c.open_question for c in mine if c.kind == ContributionKind.QUESTION)
         rounds.append(
             Round(
                 number=number,
-                case=cases.get(number),
+                case=case,
                 questions=sum(questions.values()),
                 open_questions=questions[True],
                 shared=[
@@ -144,9 +155,7 @@ def _shared_work(meeting: Meeting) -> dict:
         shows = policy.screens(meeting)
         shared = {
             "contributions": list(
-                meeting.contributions.filter(round=meeting.round, phase=meeting.phase).select_related(
-                    "author"
-                )
+                meeting.round_contributions().filter(phase=meeting.phase).select_related("author")
             )
         }
         if Screen.BROUGHT_CASES in shows:

@@ -126,7 +126,7 @@ def mark_asked(request: HttpRequest, pk: int, contribution_id: int) -> HttpRespo
     if not (viewer.is_facilitator or policy.is_case_owner(meeting, viewer)):
         raise PermissionDenied
     question = get_object_or_404(
-        meeting.contributions, pk=contribution_id, kind=ContributionKind.QUESTION, round=meeting.round
+        meeting.round_contributions(), pk=contribution_id, kind=ContributionKind.QUESTION
     )
     return _done(lambda: actions.mark_asked(meeting, question))
 
@@ -225,10 +225,9 @@ def mark_fits(request: HttpRequest, pk: int, contribution_id: int) -> HttpRespon
     """The case owner marks revealed advice that fits."""
     meeting, _viewer = policy.get_meeting_for_case_owner(request, pk)
     advice = get_object_or_404(
-        meeting.contributions,
+        meeting.round_contributions(),
         pk=contribution_id,
         kind=ContributionKind.ADVICE,
-        round=meeting.round,
         revealed_at__isnull=False,
     )
     return _done(lambda: case_actions.mark_fits(meeting, advice))

@@ -24,7 +24,15 @@ class Contribution(models.Model):
     MAX_LENGTH = 2000
 
     meeting = models.ForeignKey("Meeting", on_delete=models.CASCADE, related_name="contributions")
+    # The round it was written in: its number, and the case and case owner treated then. Choosing
+    # another case or case owner mid-round starts afresh; choosing back brings these back.
     round = models.PositiveSmallIntegerField(default=1)
+    case = models.ForeignKey(
+        "Case", on_delete=models.SET_NULL, null=True, blank=True, related_name="contributions"
+    )
+    case_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     phase = models.SlugField()
     kind = models.CharField(max_length=12, choices=ContributionKind.choices)
     # Empty once the author deleted their account: the group keeps the contribution, anonymised.

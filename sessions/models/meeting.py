@@ -351,9 +351,12 @@ class Meeting(models.Model):
                 raise CommandNotAllowed(_("Een tweede casus begint na de laatste fase van de eerste."))
             raise CommandNotAllowed(_("Een bijeenkomst behandelt hoogstens twee casussen."))
         changes = self._enter_phase(self.phases[0], timezone.now())
-        self._apply(
-            "next_case", expected_version, by, round=self.round + 1, case=None, case_owner=None, **changes
-        )
+        with transaction.atomic():
+            self._apply(
+                "next_case", expected_version, by, round=self.round + 1, case=None, case_owner=None, **changes
+            )
+            # Cases left in the first round can be chosen in the second.
+            Case.objects.filter(meeting=self, status=Case.Status.BROUGHT).update(round=None)
 
     def turn_order(self) -> list:
         """Who takes a turn in a round: the members present, the case owner and facilitator excepted."""
@@ -411,14 +414,36 @@ class Meeting(models.Model):
         return ""
 
     def set_case_owner(self, user, expected_version: int, by=None) -> None:
+        """The round's case owner. Somebody else's chosen case goes back to the list; choosing back
+        a person whose case this round treated before brings that case back, and with it the
+        round's work (contributions belong to the case and case owner they were written for)."""
         if problem := self.case_owner_problem(user):
             raise CommandNotAllowed(problem)
-        dropped = self.case_id if self.case_id and (user is None or self.case.owner_id != user.pk) else None
-        changes = {"case_owner": user, **({"case": None} if dropped else {})}
-        with transaction.atomic():  # both writes or neither
-            self._apply("case_owner", expected_version, by, **changes)
-            if dropped:  # somebody else's turn: the chosen case goes back to the list
-                Case.objects.filter(pk=dropped).update(status=Case.Status.BROUGHT, round=None)
+        keeps = self.case_id is not None and user is not None and self.case.owner_id == user.pk
+        case = self.case if keeps else self._case_left_this_round(user)
+        with transaction.atomic():  # all writes or none
+            self._choose(case, expected_version, by, command="case_owner", case_owner=user)
+
+    def _case_left_this_round(self, user):
+        """The case of `user` chosen earlier in this round and left for another one, if any."""
+        if user is None:
+            return None
+        left = Case.objects.filter(meeting=self, round=self.round, status=Case.Status.BROUGHT, owner=user)
+        return left.first()
+
+    def _choose(self, case, expected_version: int, by, command: str, case_owner) -> None:
+        """Make `case` (or none) this round's case. A case left goes back to the list but keeps
+        the round's number, so that choosing its owner again can bring it back."""
+        self._apply(command, expected_version, by, case=case, case_owner=case_owner)
+        chosen_before = Case.objects.filter(meeting=self, round=self.round, status=Case.Status.CHOSEN)
+        if case is not None:
+            chosen_before = chosen_before.exclude(pk=case.pk)
+            Case.objects.filter(pk=case.pk).update(status=Case.Status.CHOSEN, round=self.round)
+        chosen_before.update(status=Case.Status.BROUGHT)
+
+    def round_contributions(self):
+        """This round's contributions: its number, with the case and case owner treated now."""
+        return self.contributions.filter(round=self.round, case=self.case_id, case_owner=self.case_owner_id)
 
     # --- the traject's calendar -------------------------------------------
 
@@ -473,13 +498,8 @@ class Meeting(models.Model):
         """The case of this round: its owner becomes the case owner."""
         if problem := self.case_problem(case):
             raise CommandNotAllowed(problem)
-        with transaction.atomic():  # all three writes or none
-            self._apply("choose_case", expected_version, by, case=case, case_owner=case.owner)
-            # The case chosen before in this round goes back to the list.
-            Case.objects.filter(meeting=self, round=self.round).exclude(pk=case.pk).update(
-                status=Case.Status.BROUGHT, round=None
-            )
-            Case.objects.filter(pk=case.pk).update(status=Case.Status.CHOSEN, round=self.round)
+        with transaction.atomic():  # all writes or none
+            self._choose(case, expected_version, by, command="choose_case", case_owner=case.owner)
 
     def reset_to_lobby(self) -> None:
         """Put a meeting back before its start (the demo data does this)."""

@@ -226,3 +226,69 @@ def test_the_roddelmethode_case_owner_only_listens_outside_the_circle(meeting, g
     )
     # Shared with the group at once: this phase does not write first.
     assert Contribution.objects.get().revealed_at is not None
+
+
+def questions_on_screen(user, meeting) -> str:
+    return client_for(user).get(reverse("meetings:participant", args=[meeting.pk])).content.decode()
+
+
+def test_another_case_owner_mid_round_starts_afresh_and_choosing_back_restores_the_round(
+    meeting, group, members, facilitator
+):
+    first = brought(members[0], group, "Casus A")
+    go_to(meeting, "inventarisatie")
+    meeting.choose_case(first, meeting.version)
+    go_to(meeting, "analyse")
+    send(members[2], meeting, "question", text="Wat speelt er bij A?")
+
+    meeting.set_case_owner(members[1], meeting.version, facilitator)  # a slip of the facilitator's hand
+    assert (meeting.case, meeting.case_owner) == (None, members[1])
+    assert "Wat speelt er bij A?" not in questions_on_screen(members[1], meeting)
+    send(members[2], meeting, "question", text="Wat speelt er bij jou?")
+
+    meeting.set_case_owner(members[0], meeting.version, facilitator)  # and back
+    assert (meeting.case, meeting.case_owner) == (first, members[0])
+    first.refresh_from_db()
+    assert first.status == "chosen"
+    screen = questions_on_screen(members[0], meeting)
+    assert "Wat speelt er bij A?" in screen and "Wat speelt er bij jou?" not in screen
+    assert [c.text for c in meeting.round_contributions()] == ["Wat speelt er bij A?"]
+
+
+def test_another_case_keeps_each_case_its_own_questions(meeting, group, members, facilitator):
+    first, second = brought(members[0], group, "Casus A"), brought(members[1], group, "Casus B")
+    go_to(meeting, "inventarisatie")
+    meeting.choose_case(first, meeting.version)
+    go_to(meeting, "analyse")
+    send(members[2], meeting, "question", text="Wat speelt er bij A?")
+    meeting.choose_case(second, meeting.version)
+    assert list(meeting.round_contributions()) == []
+    first.refresh_from_db()
+    assert first.status == "brought"
+    meeting.choose_case(first, meeting.version)
+    assert [c.text for c in meeting.round_contributions()] == ["Wat speelt er bij A?"]
+    summary = broadcast.rounds.summary(meeting)
+    assert summary[0].case == first and summary[0].questions == 1
+
+
+def test_a_case_left_in_the_first_round_can_be_chosen_in_the_second(meeting, group, members, facilitator):
+    first, second = brought(members[0], group, "Casus A"), brought(members[1], group, "Casus B")
+    go_to(meeting, "inventarisatie")
+    meeting.choose_case(first, meeting.version)
+    meeting.choose_case(second, meeting.version)  # A is left
+    go_to(meeting, "evaluatie")
+    meeting.next_case(meeting.version, facilitator)
+    assert broadcast.rounds.brought_cases(meeting) == [first]
+    meeting.set_case_owner(members[0], meeting.version, facilitator)
+    assert meeting.case is None  # left in round 1: chosen again only by choosing it
+    meeting.choose_case(first, meeting.version)
+    assert meeting.case == first
+
+
+def test_votes_change_the_counts_never_the_order(meeting, group, members):
+    cases = [brought(members[index], group, f"Casus {index}") for index in range(3)]
+    meeting.start(meeting.version)
+    for voter in members[:4]:
+        client_for(voter).post(reverse("meetings:vote", args=[meeting.pk, cases[2].pk]))
+    assert broadcast.rounds.brought_cases(meeting) == cases
+    assert [len(case.voter_ids) for case in broadcast.rounds.brought_cases(meeting)] == [0, 0, 4]

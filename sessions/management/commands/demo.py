@@ -252,6 +252,8 @@ class Command(BaseCommand):
         for index, (phase, kind, text, *fits) in enumerate(data["contributions"]):
             Contribution.objects.create(
                 meeting=meeting,
+                case=case,
+                case_owner=owner,
                 phase=phase,
                 kind=kind,
                 author=others[index % len(others)],
