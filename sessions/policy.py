@@ -24,7 +24,6 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -202,12 +201,18 @@ def open_for_joining(meeting: Meeting) -> bool:
     only today's meeting, in the lobby or live."""
     if meeting.status == Meeting.Status.LIVE:
         return True
-    tz = meeting.group.tz
-    today = timezone.localdate(timezone=tz)
-    return (
-        meeting.status == Meeting.Status.SCHEDULED
-        and timezone.localdate(meeting.scheduled_start, tz) == today
-    )
+    return meeting.status == Meeting.Status.SCHEDULED and meeting.is_today
+
+
+def asks_first(meeting: Meeting) -> dict[str, bool]:
+    """Which of the facilitator's presses ask for confirmation first (besides ending the meeting
+    and taking a second case, which always do): starting a meeting not scheduled today,
+    advancing with nobody's case chosen, and changing the case or case owner after the first phase."""
+    return {
+        "start": meeting.status == Meeting.Status.SCHEDULED and not meeting.is_today,
+        "advance": meeting.is_live and meeting.case_owner_id is None,
+        "change_round": meeting.is_live and bool(meeting.phase_index),
+    }
 
 
 def device_request(request: HttpRequest, meeting: Meeting) -> JoinRequest | None:

@@ -145,6 +145,7 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
         if variant != Variant.FACILITATOR and context["step"] == PhaseStep.EVALUATE:
             context["evaluation_form"] = EvaluationForm()
     if variant == Variant.FACILITATOR:
+        context["asks_first"] = policy.asks_first(meeting)
         if meeting.status == Meeting.Status.SCHEDULED:
             context["methods"] = list(policy.methods_for(meeting.facilitator))
         if with_presence:
@@ -236,9 +237,9 @@ def render(meeting: Meeting, audience: str, only: tuple = (), needed=None) -> di
     }
 
 
-# The facilitator's screen is not among them: it changes all at once, so that its buttons
-# never carry an older version than the phase it shows (a click would be refused as stale).
-STATE_FIRST = (Audience.MEMBER, Audience.PRESENTER)
+# Every screen, the facilitator's too (it is the one that pressed): its buttons still carry the
+# old version, and live.js holds them disabled until the fragments of the new one arrive.
+STATE_FIRST = (Audience.FACILITATOR, Audience.MEMBER, Audience.PRESENTER)
 
 
 def state_frames(meeting: Meeting) -> dict:

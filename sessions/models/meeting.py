@@ -196,6 +196,12 @@ class Meeting(models.Model):
         return self.status == self.Status.LIVE
 
     @property
+    def is_today(self) -> bool:
+        """Whether it is scheduled for today, in the group's time zone."""
+        tz = self.group.tz
+        return timezone.localdate(self.scheduled_start, tz) == timezone.localdate(timezone=tz)
+
+    @property
     def is_paused(self) -> bool:
         return self.is_live and self.paused_remaining is not None
 

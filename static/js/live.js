@@ -165,8 +165,10 @@
     if (message.version < version) return; // an older push overtaken by a snapshot
     version = message.version;
     root.dataset.version = version;
-    if (message.type === "state") drawState(message);
-    else drawnVersion = version;
+    if (message.type === "state") {
+      drawState(message);
+      holdStaleControls(version);
+    } else drawnVersion = version;
     Object.keys(message.html || {}).forEach(function (id) {
       var target = document.getElementById(id);
       if (!target) return;
@@ -219,6 +221,15 @@
       el.dataset.remaining = message.remaining === null ? "" : message.remaining;
       el.dataset.total = message.allotted === null ? "" : message.allotted;
       el.classList.toggle("is-paused", message.paused);
+    });
+  }
+
+  // A control drawn at an older version would be refused as stale: it waits, disabled, for the
+  // fragments of the new version (they replace it), so a second press never acts twice.
+  function holdStaleControls(current) {
+    document.querySelectorAll('form input[name="version"]').forEach(function (input) {
+      if (parseInt(input.value, 10) >= current) return;
+      input.form.querySelectorAll("button, select").forEach(function (control) { control.disabled = true; });
     });
   }
 

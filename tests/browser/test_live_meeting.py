@@ -51,6 +51,7 @@ def test_a_facilitator_and_phones_go_through_all_six_phases(live, demo):
     # The demo chose Anna's case; the facilitator makes Bram the case owner instead.
     expect(phones[0].get_by_text("Jij bent de inbrenger")).to_be_visible()
     facilitator.get_by_test_id("case-owner").select_option(label="Bram Jansen")
+    facilitator.get_by_test_id("set-case-owner").click()
     expect(phones[1].get_by_text("Jij bent de inbrenger")).to_be_visible()
     expect(phones[0].get_by_text("Jij bent de inbrenger")).to_have_count(0)
     facilitator.get_by_test_id("start-meeting").click()

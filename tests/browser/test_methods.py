@@ -35,6 +35,7 @@ def test_a_facilitator_copies_adjusts_and_chooses_a_method(live, demo):
 
     facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
     facilitator.get_by_test_id("method").select_option(label="Incident, kort")
+    facilitator.get_by_test_id("set-method").click()
     expect(facilitator.get_by_test_id("method-name")).to_have_text("Incident, kort")
     facilitator.get_by_test_id("start-meeting").click()
     expect(facilitator.get_by_test_id("phase")).to_have_attribute("data-phase", "terugblik")

@@ -1,0 +1,138 @@
+"""Mistakes a facilitator or member makes in real use, pressed in Chromium: nothing changes the
+meeting without an explicit press, the presses that cannot be taken back ask first, and a
+slip mid-meeting can be undone."""
+
+import re
+from django.utils import timezone
+from playwright.sync_api import expect
+
+from sessions.models import Meeting
+
+from .conftest import LAPTOP, PHONE, screenshot, user
+from .test_full_meeting import contribute, next_phase
+
+
+class Dialogs:
+    """The confirmations a page asks, answered as told (a person who says no, or yes)."""
+
+    def __init__(self, page):
+        self.asked = []
+        self.answer = False
+        page.on("dialog", self._answer)
+
+    def _answer(self, dialog):
+        self.asked.append(dialog.message)
+        if self.answer:
+            dialog.accept()
+        else:
+            dialog.dismiss()
+
+
+def test_a_member_says_yes_with_the_real_button(live, demo):
+    phone = live.page(user("lid2@example.org"), PHONE)
+    phone.goto(f"/groups/{demo.group_id}/traject/")
+    upcoming = phone.get_by_test_id("meeting").filter(has=phone.get_by_test_id("attending")).first
+    upcoming.get_by_test_id("attending").click()  # the cancel part below it stays closed
+    expect(phone.get_by_test_id("meeting").filter(has_text="Je bent erbij").first).to_be_visible()
+    assert live.errors == []
+
+
+def test_starting_a_meeting_that_is_not_today_asks_first(live, demo):
+    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
+    dialogs = Dialogs(facilitator)
+    facilitator.goto("/")
+    today = facilitator.get_by_test_id("home-meeting").filter(has=facilitator.get_by_test_id("today"))
+    expect(today).to_have_count(1)
+    year = str(timezone.localdate().year)
+    for card in facilitator.get_by_test_id("home-meeting").all():
+        expect(card).to_contain_text(re.compile(rf"\b({year}|{int(year) + 1})\b"))
+    screenshot(facilitator, "laptop-home-today")
+
+    later = Meeting.objects.filter(group=demo.group, scheduled_start__gt=demo.scheduled_end).earliest(
+        "scheduled_start"
+    )
+    facilitator.goto(f"/meetings/{later.pk}/facilitate/")
+    facilitator.get_by_test_id("start-meeting").click()
+    assert len(dialogs.asked) == 1 and "niet vandaag" in dialogs.asked[0]
+    facilitator.wait_for_timeout(300)
+    expect(facilitator.get_by_test_id("phase")).to_have_attribute("data-phase", "lobby")
+    later.refresh_from_db()
+    assert later.status == "scheduled"
+
+    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
+    facilitator.get_by_test_id("start-meeting").click()  # today's: one press
+    expect(facilitator.get_by_test_id("phase")).to_have_attribute("data-phase", "inventarisatie")
+    assert len(dialogs.asked) == 1
+    assert live.errors == []
+
+
+def test_a_slip_of_the_case_owner_list_is_undone(live, demo):
+    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
+    dialogs = Dialogs(facilitator)
+    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
+    anna = live.page(user("lid1@example.org"), PHONE)  # her case is chosen in the demo
+    bram = live.page(user("lid2@example.org"), PHONE)
+    phones = [anna, bram]
+    for phone in phones:
+        phone.goto(f"/meetings/{demo.pk}/")
+        expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator.get_by_test_id("start-meeting").click()
+    for phone in phones:
+        expect(phone.get_by_test_id("phase")).to_have_attribute("data-phase", "inventarisatie")
+    next_phase(facilitator, phones, "analyse")
+    contribute(bram, "question", "Wat gebeurt er bij jou als ze weer te laat is?")
+    contributions = facilitator.get_by_test_id("contributions")
+    expect(contributions).to_contain_text("Wat gebeurt er bij jou")
+
+    # A key typed while the list has focus picks another name, and changes nothing.
+    version = facilitator.locator("[data-socket]").get_attribute("data-version")
+    facilitator.get_by_test_id("case-owner").focus()
+    facilitator.keyboard.press("C")
+    expect(facilitator.get_by_test_id("case-owner")).to_have_value(str(user("lid3@example.org").pk))
+    facilitator.wait_for_timeout(500)
+    assert facilitator.locator("[data-socket]").get_attribute("data-version") == version
+    expect(anna.get_by_text("Jij bent de inbrenger")).to_be_visible()
+
+    # The button asks first; "no" changes nothing.
+    facilitator.get_by_test_id("set-case-owner").click()
+    assert len(dialogs.asked) == 1 and "begint deze ronde opnieuw" in dialogs.asked[0]
+    facilitator.wait_for_timeout(300)
+    assert facilitator.locator("[data-socket]").get_attribute("data-version") == version
+
+    # "Yes": Chantal is the case owner; the question about Anna's case is not hers.
+    dialogs.answer = True
+    facilitator.get_by_test_id("set-case-owner").click()
+    expect(anna.get_by_text("Jij bent de inbrenger")).to_have_count(0)
+    expect(facilitator.get_by_test_id("contributions")).to_have_count(0)
+    expect(facilitator.get_by_test_id("case")).to_have_count(0)
+
+    # Back to Anna: her case and the question return, on every screen.
+    facilitator.get_by_test_id("case-owner").select_option(label="Anna de Vries")
+    facilitator.get_by_test_id("set-case-owner").click()
+    expect(anna.get_by_text("Jij bent de inbrenger")).to_be_visible()
+    expect(facilitator.get_by_test_id("contributions")).to_contain_text("Wat gebeurt er bij jou")
+    expect(bram.get_by_test_id("case")).to_contain_text("Een cliënt die steeds later komt")
+    screenshot(facilitator, "laptop-case-owner-restored")
+    assert len(dialogs.asked) == 3
+    assert live.errors == []
+
+
+def test_advancing_with_no_case_chosen_asks_first(live, demo):
+    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
+    dialogs = Dialogs(facilitator)
+    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
+    facilitator.get_by_test_id("case-owner").select_option(label="— nog niet gekozen —")
+    facilitator.get_by_test_id("set-case-owner").click()  # in the lobby: no question
+    expect(facilitator.get_by_test_id("case-owner")).to_have_value("")
+    facilitator.get_by_test_id("start-meeting").click()
+    expect(facilitator.get_by_test_id("phase")).to_have_attribute("data-phase", "inventarisatie")
+    assert dialogs.asked == []
+    facilitator.get_by_test_id("next-phase").click()
+    assert len(dialogs.asked) == 1 and "nog geen casus" in dialogs.asked[0]
+    facilitator.wait_for_timeout(300)
+    expect(facilitator.get_by_test_id("phase")).to_have_attribute("data-phase", "inventarisatie")
+    dialogs.answer = True
+    facilitator.get_by_test_id("next-phase").click()
+    expect(facilitator.get_by_test_id("phase")).to_have_attribute("data-phase", "analyse")
+    assert live.errors == []
+
