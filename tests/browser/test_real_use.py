@@ -3,6 +3,7 @@ meeting without an explicit press, the presses that cannot be taken back ask fir
 slip mid-meeting can be undone."""
 
 import re
+
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -135,4 +136,3 @@ def test_advancing_with_no_case_chosen_asks_first(live, demo):
     facilitator.get_by_test_id("next-phase").click()
     expect(facilitator.get_by_test_id("phase")).to_have_attribute("data-phase", "analyse")
     assert live.errors == []
-
