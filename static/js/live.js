@@ -173,27 +173,21 @@
       var target = document.getElementById(id);
       if (!target) return;
       var focused = target.contains(document.activeElement) ? document.activeElement : null;
-      var drafts = {};
       var checked = [];
-      target.querySelectorAll("form[data-kind] textarea, form[data-keep] textarea").forEach(function (field) {
-        if (field.value !== field.defaultValue) drafts[field.id] = field.value;
-      });
       target.querySelectorAll("form[data-keep] input:checked").forEach(function (field) {
         checked.push(field.id);
       });
       target.innerHTML = message.html[id];
       if (window.htmx) window.htmx.process(target);
       // What someone was typing or ticking survives the redraw (a timer change, another's push).
-      Object.keys(drafts).forEach(function (fieldId) {
-        var field = document.getElementById(fieldId);
-        if (field && target.contains(field)) field.value = drafts[fieldId];
-      });
+      restoreDrafts(target);
       checked.forEach(function (fieldId) {
         var field = document.getElementById(fieldId);
         if (field && target.contains(field)) field.checked = true;
       });
       markMine(target);
       showOutbox();
+      showKept();
       if (focused) {
         var again = focused.id ? document.getElementById(focused.id)
           : focused.dataset && focused.dataset.testid ? target.querySelector('[data-testid="' + focused.dataset.testid + '"]') : null;
@@ -316,6 +310,11 @@
   // A command answered 204 is drawn by its push; without a socket, reconnect for a snapshot.
   document.addEventListener("htmx:afterRequest", function (event) {
     var status = event.detail.xhr && event.detail.xhr.status;
+    var form = event.detail.elt;
+    if (form && form.tagName === "FORM" && form.matches("form[data-kind], form[data-keep]")) {
+      if (status >= 200 && status < 300) forgetDrafts(form); // sent: its text is the group's now
+      else if (status === 400 || status === 409) keepDrafts(form); // refused: shown with the reason, kept
+    }
     if (status === 204 && !(socket && socket.readyState === WebSocket.OPEN)) refresh(false);
     showError(status >= 400 && status !== 409 && status !== 400 ? "server" : null);
   });
@@ -385,6 +384,7 @@
     saveOutbox(items);
     form.text.value = "";
     form.client_key.value = "";
+    forgetDrafts(form);
     return true;
   }
 
@@ -392,13 +392,13 @@
     try { return JSON.parse(document.body.getAttribute("hx-headers"))["X-CSRFToken"]; } catch (e) { return ""; }
   }
 
+  // Refused for good (the phase moved on, the case changed): kept, with the server's reason.
   function refused(item, html) {
-    var box = document.getElementById("live-error");
     var reason = new DOMParser().parseFromString(html, "text/html").querySelector(".error");
-    if (box) {
-      box.hidden = false;
-      box.textContent = (reason ? reason.textContent + " " : "") + "“" + item.data.text + "”";
-    }
+    var kept = load(KEPT, []);
+    kept.push({ key: item.data.client_key, kind: item.data.kind, text: item.data.text, reason: reason ? reason.textContent : "" });
+    store(KEPT, kept);
+    showKept();
   }
 
   // One at a time, oldest first: the group sees the texts in the order they were written.
@@ -418,10 +418,12 @@
       if (response.ok) {
         dropFromOutbox(item.data.client_key);
         sendOutbox();
-      } else if (response.status === 400) { // refused for good (the phase moved on): say so, with the text
-        dropFromOutbox(item.data.client_key);
-        response.text().then(function (html) { refused(item, html); });
-        sendOutbox();
+      } else if (response.status === 400 || response.status === 409) { // refused for good: kept, with why
+        response.text().then(function (html) {
+          refused(item, html);
+          dropFromOutbox(item.data.client_key);
+          sendOutbox();
+        });
       } // a redirect, 403, 429 or 5xx: kept, tried again on the next reconnect
     }).catch(function () { sending = false; /* still offline */ });
   }
@@ -429,9 +431,135 @@
   document.addEventListener("submit", function (event) {
     // Logging out on a shared phone: what waits belongs to this person, not the next.
     if (event.target.matches && event.target.matches("form.logout")) {
-      try { localStorage.removeItem(OUTBOX); } catch (e) { /* nothing to clear */ }
+      [OUTBOX, DRAFTS, KEPT].forEach(function (name) {
+        try { localStorage.removeItem(name); } catch (e) { /* nothing to clear */ }
+      });
     }
   }, true);
+
+  // --- nothing typed is lost ----------------------------------------------------------------
+  // What a person types in a live text field is kept in localStorage (per person and meeting)
+  // until it is sent or discarded: it survives pushes, phase changes, reconnects and reloads.
+  // A text whose field is gone (the phase moved on) or that the server refused is listed in
+  // full under "Niet verstuurd", with the reason, to put back in a form or to throw away.
+
+  var DRAFTS = "intervisie-drafts:" + (root.dataset.person || "") + ":" + root.dataset.socket;
+  var KEPT = "intervisie-kept:" + (root.dataset.person || "") + ":" + root.dataset.socket;
+  var TEXT_FIELDS = "form[data-kind] textarea, form[data-keep] textarea";
+
+  function load(name, empty) {
+    try { return JSON.parse(localStorage.getItem(name)) || empty; } catch (e) { return empty; }
+  }
+
+  function store(name, value) {
+    try { localStorage.setItem(name, JSON.stringify(value)); } catch (e) { /* private mode: best effort */ }
+  }
+
+  function labelOf(field) {
+    var label = field.id && document.querySelector('label[for="' + field.id + '"]');
+    return label ? label.textContent.trim() : "";
+  }
+
+  function saveDraft(field, force) {
+    if (!field.id) return;
+    var drafts = load(DRAFTS, {});
+    if (field.value.trim() && (force || field.value !== field.defaultValue)) {
+      drafts[field.id] = { text: field.value, label: labelOf(field), kind: field.form.dataset.kind || "" };
+    } else {
+      delete drafts[field.id];
+    }
+    store(DRAFTS, drafts);
+  }
+
+  function forgetDrafts(form) {
+    var drafts = load(DRAFTS, {});
+    form.querySelectorAll("textarea").forEach(function (field) { delete drafts[field.id]; });
+    store(DRAFTS, drafts);
+  }
+
+  function keepDrafts(form) {
+    form.querySelectorAll("textarea").forEach(function (field) { saveDraft(field, true); });
+  }
+
+  // A draft goes back into its field whenever the field is on screen again.
+  function restoreDrafts(scope) {
+    var drafts = load(DRAFTS, {});
+    Object.keys(drafts).forEach(function (fieldId) {
+      var field = document.getElementById(fieldId);
+      if (field && scope.contains(field) && field.value !== drafts[fieldId].text) field.value = drafts[fieldId].text;
+    });
+  }
+
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches(TEXT_FIELDS)) saveDraft(event.target, false);
+  });
+
+  function contributeFields() {
+    return Array.prototype.slice.call(document.querySelectorAll('form[data-testid="contribute"][data-kind] textarea'));
+  }
+
+  // Texts not on screen: drafts whose field is gone, and texts the server refused.
+  function showKept() {
+    var panel = document.getElementById("kept-texts");
+    if (!panel) return;
+    var drafts = load(DRAFTS, {});
+    var entries = Object.keys(drafts).filter(function (fieldId) { return !document.getElementById(fieldId); })
+      .map(function (fieldId) {
+        var draft = drafts[fieldId];
+        return { id: "draft:" + fieldId, kind: draft.kind, label: draft.label, text: draft.text, reason: panel.dataset.notOnScreen };
+      })
+      .concat(load(KEPT, []).map(function (item) {
+        return { id: "kept:" + item.key, kind: item.kind, label: "", text: item.text, reason: item.reason };
+      }));
+    var fields = contributeFields();
+    var list = panel.querySelector("ul");
+    list.replaceChildren.apply(list, entries.map(function (entry) {
+      var row = document.createElement("li");
+      row.dataset.testid = "kept-text";
+      var text = document.createElement("p");
+      text.className = "kept-text";
+      text.textContent = entry.text;
+      var reason = document.createElement("p");
+      reason.className = "muted small";
+      reason.textContent = (entry.label ? entry.label + " · " : "") + entry.reason;
+      var actions = document.createElement("div");
+      actions.className = "kept-actions";
+      if (fields.length) actions.appendChild(keptButton(panel.dataset.use, "use-kept", function () { useKept(entry, fields); }));
+      actions.appendChild(keptButton(panel.dataset.discard, "discard-kept", function () { dropKept(entry); }));
+      row.append(text, reason, actions);
+      return row;
+    }));
+    panel.hidden = !entries.length;
+  }
+
+  function keptButton(label, testid, action) {
+    var button = document.createElement("button");
+    button.type = "button";
+    button.textContent = label;
+    button.dataset.testid = testid;
+    button.addEventListener("click", action);
+    return button;
+  }
+
+  function dropKept(entry) {
+    if (entry.id.indexOf("draft:") === 0) {
+      var drafts = load(DRAFTS, {});
+      delete drafts[entry.id.slice(6)];
+      store(DRAFTS, drafts);
+    } else {
+      store(KEPT, load(KEPT, []).filter(function (item) { return "kept:" + item.key !== entry.id; }));
+    }
+    showKept();
+  }
+
+  // Back into a form on screen (of the same kind if there is one), to edit and send where it fits.
+  function useKept(entry, fields) {
+    var field = fields.filter(function (f) { return f.form.dataset.kind === entry.kind; })[0] || fields[0];
+    field.value = field.value.trim() ? field.value + "\n" + entry.text : entry.text;
+    saveDraft(field, false);
+    dropKept(entry);
+    field.focus();
+  }
 
   function showError(kind) {
     var box = document.getElementById("live-error");
@@ -462,6 +590,8 @@
   setInterval(drawCountdowns, 200);
   drawCountdowns();
   markMine(root);
+  restoreDrafts(root);
   showOutbox();
+  showKept();
   connect();
 })();

@@ -31,7 +31,7 @@ def test_questions_reach_the_facilitator_live_and_the_coach_hints(live, demo):
     )
     phone.locator('form[data-kind="question"] textarea').fill("Wat maakt nee zeggen zo moeilijk voor je?")
     phone.locator('form[data-kind="question"] button[type="submit"]').click()
-    expect(phone.get_by_text("Verstuurd")).to_be_visible()
+    expect(phone.get_by_text("Verstuurd. Nog een?")).to_be_visible()
     screenshot(phone, "phone-question-sent")
 
     expect(facilitator.get_by_test_id("contribution")).to_contain_text("Wat maakt nee zeggen zo moeilijk")
@@ -62,7 +62,9 @@ def test_a_question_written_offline_is_kept_and_sent_once_when_back(live, demo):
     form.locator('button[type="submit"]').click()
     expect(form.get_by_test_id("outbox").locator("li")).to_have_count(2)
     screenshot(phone, "phone-offline-question")
-    waiting = phone.evaluate("Object.keys(localStorage).map(k => JSON.parse(localStorage[k]).length)")
+    waiting = phone.evaluate(
+        "Object.keys(localStorage).filter(k => k.startsWith('intervisie-outbox')).map(k => JSON.parse(localStorage[k]).length)"
+    )
     assert waiting == [2]  # kept on the phone, not only in the page
 
     phone.context.set_offline(False)

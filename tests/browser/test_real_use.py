@@ -136,3 +136,51 @@ def test_advancing_with_no_case_chosen_asks_first(live, demo):
     facilitator.get_by_test_id("next-phase").click()
     expect(facilitator.get_by_test_id("phase")).to_have_attribute("data-phase", "analyse")
     assert live.errors == []
+
+
+def test_nothing_typed_is_lost_when_the_phase_moves_on(live, demo):
+    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
+    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
+    phone = live.page(user("lid3@example.org"), PHONE)
+    phone.goto(f"/meetings/{demo.pk}/")
+    expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator.get_by_test_id("start-meeting").click()
+    next_phase(facilitator, [phone], "analyse")
+
+    # Half a question survives a reload.
+    question = phone.locator('form[data-kind="question"] textarea')
+    question.fill("Wat maakt het voor jou zo moeilijk om")
+    phone.reload()
+    expect(question).to_have_value("Wat maakt het voor jou zo moeilijk om")
+
+    # The phase moves on before it is sent: the text stays, readable, with the reason.
+    next_phase(facilitator, [phone], "bewustwording")
+    kept = phone.get_by_test_id("kept-texts")
+    expect(kept).to_be_visible()
+    expect(kept.get_by_test_id("kept-text")).to_contain_text("Wat maakt het voor jou zo moeilijk om")
+    expect(kept).to_contain_text("de fase ging verder")
+    screenshot(phone, "phone-kept-text")
+    kept.get_by_test_id("use-kept").click()  # into the form of this phase, to edit and send
+    observation = phone.locator('form[data-kind="observation"] textarea')
+    expect(observation).to_have_value("Wat maakt het voor jou zo moeilijk om")
+    expect(kept).to_be_hidden()
+    observation.fill("Ik merk dat ik zelf ook uitstel.")
+
+    # Sent offline, refused when back (the phase moved on meanwhile): shown with the server's reason.
+    phone.context.set_offline(True)
+    phone.locator('form[data-kind="observation"] button[type="submit"]').click()
+    expect(phone.get_by_test_id("outbox")).to_have_text("Ik merk dat ik zelf ook uitstel.")
+    next_phase(facilitator, [], "advies")
+    expect(facilitator.get_by_test_id("phase")).to_have_attribute("data-phase", "advies")
+    phone.context.set_offline(False)
+    refused = kept.get_by_test_id("kept-text").filter(has_text="Ik merk dat ik zelf ook uitstel.")
+    expect(refused).to_be_visible(timeout=5_000)
+    expect(refused.locator("p.muted")).not_to_be_empty()
+    screenshot(phone, "phone-refused-text")
+    refused.get_by_test_id("discard-kept").click()
+    expect(kept).to_be_hidden()
+    phone.reload()
+    expect(kept).to_be_hidden()  # thrown away on purpose: gone for good
+    # Chromium logs the failed sends while offline and the refusal (400) as console errors.
+    expected = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest", "Failed to load resource")
+    assert [e for e in live.errors if not e.startswith(expected) and expected[0] not in e] == []
