@@ -63,7 +63,8 @@ def test_a_question_written_offline_is_kept_and_sent_once_when_back(live, demo):
     expect(form.get_by_test_id("outbox").locator("li")).to_have_count(2)
     screenshot(phone, "phone-offline-question")
     waiting = phone.evaluate(
-        "Object.keys(localStorage).filter(k => k.startsWith('intervisie-outbox')).map(k => JSON.parse(localStorage[k]).length)"
+        "Object.keys(localStorage).filter(k => k.startsWith('intervisie-outbox'))"
+        ".map(k => JSON.parse(localStorage[k]).length)"
     )
     assert waiting == [2]  # kept on the phone, not only in the page
 
