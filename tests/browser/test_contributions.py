@@ -77,3 +77,37 @@ def test_a_question_written_offline_is_kept_and_sent_once_when_back(live, demo):
     # htmx reports the failed send on the console while offline; nothing else may go wrong.
     offline = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest")
     assert [e for e in live.errors if not e.startswith(offline) and offline[0] not in e] == []
+
+
+def test_the_coach_flags_advice_in_disguise_on_a_phone_and_keeps_it_from_the_case_owner(live, demo):
+    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
+    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
+    anna = live.page(user("lid1@example.org"), PHONE)  # her case is already chosen in the demo
+    bram = live.page(user("lid2@example.org"), PHONE)
+    for phone in (anna, bram):
+        phone.goto(f"/meetings/{demo.pk}/")
+        expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator.get_by_test_id("start-meeting").click()
+    expect(anna.get_by_text("Jij bent de inbrenger")).to_be_visible()
+    facilitator.get_by_test_id("next-phase").click()
+    expect(bram.get_by_test_id("phase")).to_have_attribute("data-phase", "analyse")
+
+    form = bram.locator('form[data-testid="contribute"][data-kind="question"]')
+    hint = bram.get_by_test_id("coach-hint")
+    form.locator("textarea").press_sequentially("Waarom bel je hem niet gewoon op?", delay=15)
+    expect(hint).to_contain_text("advies in vraagvorm")
+    expect(hint).to_be_visible()
+    screenshot(bram, "phone-coach-advice-hint")
+    form.locator("textarea").fill("Wat maakt bellen zo lastig voor je?")
+    expect(hint).to_have_text("")
+    expect(hint).to_be_hidden()
+
+    # Sent anyway: the facilitator sees the coach's verdict, the case owner only the question.
+    form.locator("textarea").fill("Waarom bel je hem niet gewoon op?")
+    form.locator('button[type="submit"]').click()
+    expect(facilitator.get_by_test_id("contribution")).to_contain_text("gesloten of adviserend")
+    queue = anna.get_by_test_id("question-queue")
+    expect(queue.get_by_test_id("contribution")).to_contain_text("Waarom bel je hem niet gewoon op?")
+    expect(anna.get_by_text("gesloten of adviserend")).to_have_count(0)
+    screenshot(anna, "phone-case-owner-coached-question")
+    assert live.errors == []

@@ -109,6 +109,17 @@ def test_the_facilitator_sees_questions_with_the_coachs_verdict(meeting, member,
     assert question.asked_at is not None
 
 
+def test_the_case_owner_never_sees_whose_question_the_coach_flagged(meeting, member, case_owner, facilitator):
+    meeting.set_case_owner(case_owner, meeting.version)
+    go_to(meeting, "analyse")
+    send(member, meeting, "question", text="Waarom bel je hem niet gewoon op?")
+    page = client_for(case_owner).get(reverse("meetings:participant", args=[meeting.pk])).content.decode()
+    assert "Waarom bel je hem niet gewoon op?" in page  # in the case owner's queue
+    assert "gesloten of adviserend" not in page
+    page = client_for(facilitator).get(reverse("meetings:facilitate", args=[meeting.pk])).content.decode()
+    assert "gesloten of adviserend" in page
+
+
 def test_advice_stays_hidden_until_the_facilitator_reveals_it(meeting, member, facilitator):
     go_to(meeting, "advies")
     send(member, meeting, "advice", text="Plan een gesprek met je leidinggevende.")
