@@ -49,7 +49,8 @@ def _people_text(group: IntervisionGroup) -> tuple[str, str, str]:
 
 
 def _edit(request: HttpRequest, group: IntervisionGroup | None) -> HttpResponse:
-    draft = "save_draft" in request.POST
+    # Only a group nobody was told of yet can be (or stay) a draft.
+    draft = "save_draft" in request.POST and (group is None or group.draft)
     initial = {}
     if group is not None:
         name, email, lines = _people_text(group)
@@ -60,7 +61,9 @@ def _edit(request: HttpRequest, group: IntervisionGroup | None) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         saved = actions.save_group(form, request.user, draft, request.build_absolute_uri)
         if draft:
-            messages.info(request, _("De groep is als concept opgeslagen."))
+            messages.info(
+                request, _("De groep is als concept opgeslagen; er gaan nog geen uitnodigingen uit.")
+            )
         else:
             messages.success(request, _("De groep is opgeslagen; nieuwe mensen krijgen een uitnodiging."))
         return redirect("meetings:traject", pk=saved.pk)
@@ -83,6 +86,9 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def resend_invitation(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
     group = get_group_for_coordinator(request, pk)
     invitation = get_object_or_404(group.invitations, pk=invitation_id, accepted_at__isnull=True)
+    if group.draft:
+        messages.error(request, _("Een concept stuurt nog geen uitnodigingen; sla de groep eerst op."))
+        return redirect("meetings:traject", pk=group.pk)
     actions.resend_invitation(invitation, request.build_absolute_uri)
     messages.success(
         request, _("De uitnodiging is opnieuw verstuurd naar %(email)s.") % {"email": invitation.email}
