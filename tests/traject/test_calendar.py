@@ -285,3 +285,41 @@ def test_emailed_calendars_name_organizer_and_attendee(coordinator, meeting, mem
     assert str(item["attendee"]) == f"mailto:{message.to[0]}"
     assert str(item["uid"]) == f"meeting-{meeting.pk}@intervisie.example.org"
     assert 'text/calendar; method="CANCEL"' in message.message().as_string()
+
+
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        (timezone.localdate() - timedelta(days=1), "Deze datum ligt in het verleden"),
+        (timezone.localdate() + timedelta(days=2 * 365 + 1), "Plan hoogstens twee jaar vooruit"),
+        (date(9999, 12, 31), "Plan hoogstens twee jaar vooruit"),
+    ],
+)
+def test_a_meeting_moved_out_of_bounds_gets_a_field_error_and_nothing_is_stored(
+    coordinator, meeting, day, message
+):
+    before = (meeting.scheduled_start, meeting.scheduled_end, meeting.sequence)
+    data = {
+        "facilitator": meeting.facilitator_id,
+        "date": day.isoformat(),
+        "start_time": "23:30",
+        "duration": "240",
+        "place": "Zaal 9",
+    }
+    response = client_for(coordinator).post(reverse("meetings:edit", args=[meeting.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<div class="error" id="id_date-error">{message}' in html
+    assert 'value="Zaal 9"' in html  # what was typed is kept
+    meeting.refresh_from_db()
+    assert (meeting.scheduled_start, meeting.scheduled_end, meeting.sequence) == before
+    assert mail.outbox == []
+
+
+def test_a_traject_in_year_9999_gets_a_field_error(coordinator, group, facilitator, method):
+    response = schedule(client_for(coordinator), group, first_date="9999-12-31")
+    assert response.status_code == 200
+    assert '<div class="error" id="id_first_date-error">Plan hoogstens twee jaar vooruit' in (
+        response.content.decode()
+    )
+    assert not Meeting.objects.exists()
