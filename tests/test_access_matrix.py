@@ -89,6 +89,7 @@ ROUTES = {
     "meetings:schedule": ("get", {"pk": "group"}, {"coordinator"}),
     "meetings:register": ("get", {"pk": "group"}, IN_GROUP | {"coordinator"}),
     "meetings:edit": ("get", {"pk": "meeting"}, {"coordinator", "facilitator"}),
+    "meetings:cancel": ("get", {"pk": "meeting"}, {"coordinator", "facilitator"}),
     "meetings:rsvp": ("post", {"pk": "meeting"}, MEMBERS),
     "meetings:set-presence": ("post", {"pk": "meeting", "user_id": "member_user"}, {"facilitator"}),
     "meetings:ics": ("get", {"pk": "meeting"}, IN_GROUP | {"coordinator"}),

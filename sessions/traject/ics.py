@@ -36,7 +36,7 @@ def event(meeting: Meeting, base_url: str, attendee: str = "") -> Event:
     item.add("dtstamp", timezone.now())
     item.add("dtstart", meeting.scheduled_start)
     item.add("dtend", meeting.scheduled_end)
-    item.add("summary", _("Intervisie: %(group)s") % {"group": meeting.group.name})
+    item.add("summary", meeting.group.calendar_title)
     if meeting.place:
         item.add("location", meeting.place)
     link = base_url + reverse("meetings:participant", args=[meeting.pk])

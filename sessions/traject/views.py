@@ -112,7 +112,7 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move, reschedule or cancel one meeting that has not started."""
+    """Move or reschedule one meeting that has not started (cancelling it: meeting_cancel)."""
     meeting = policy.get_meeting_for_planner(request, pk)
     tz = meeting.group.tz
     local_start = meeting.scheduled_start.astimezone(tz)
@@ -127,10 +127,6 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     collisions = list(meeting.overlapping())
     if request.method == "POST":
         try:
-            if "cancel_meeting" in request.POST:
-                actions.cancel_meeting(meeting, ics.base_url(request))
-                messages.success(request, _("De bijeenkomst is geannuleerd; de groep krijgt bericht."))
-                return redirect("meetings:traject", pk=meeting.group_id)
             if form.is_valid():
                 data = form.cleaned_data
                 start = to_utc(data["date"], data["start_time"], tz)
@@ -149,6 +145,25 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
     context = {"meeting": meeting, "form": form, "collisions": collisions}
     return render(request, "sessions/meeting_edit.html", context)
+
+
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel one meeting that has not started: the page asks first, the confirmation POSTs."""
+    meeting = policy.get_meeting_for_planner(request, pk)
+    error = ""
+    if meeting.status != Meeting.Status.SCHEDULED:
+        error = _("Alleen een geplande bijeenkomst kan geannuleerd worden.")
+    elif request.method == "POST" and "confirm" in request.POST:
+        try:
+            actions.cancel_meeting(meeting, ics.base_url(request))
+        except CommandNotAllowed as refusal:  # it started meanwhile
+            error = str(refusal)
+        else:
+            messages.success(request, _("De bijeenkomst is geannuleerd; de groep krijgt bericht."))
+            return redirect("meetings:traject", pk=meeting.group_id)
+    context = {"meeting": meeting, "error": error}
+    return render(request, "sessions/meeting_cancel.html", context, status=409 if error else 200)
 
 
 @login_required

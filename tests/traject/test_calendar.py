@@ -144,7 +144,7 @@ def test_a_moved_meeting_keeps_its_uid_and_raises_the_sequence(coordinator, grou
 
 def test_a_cancelled_meeting_is_cancelled_in_calendars(coordinator, meeting):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client_for(coordinator).post(reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"})
+        client_for(coordinator).post(reverse("meetings:cancel", args=[meeting.pk]), {"confirm": "1"})
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
     calendar = Calendar.from_ical(mail.outbox[-1].attachments[0][1])
@@ -152,11 +152,24 @@ def test_a_cancelled_meeting_is_cancelled_in_calendars(coordinator, meeting):
     assert str(events(mail.outbox[-1].attachments[0][1])[0]["status"]) == "CANCELLED"
 
 
-def test_a_live_meeting_cannot_be_moved(coordinator, meeting):
+def test_cancelling_asks_first_and_only_the_confirmation_cancels(coordinator, meeting):
+    client = client_for(coordinator)
+    edit = client.get(reverse("meetings:edit", args=[meeting.pk])).content.decode()
+    assert f'href="{reverse("meetings:cancel", args=[meeting.pk])}"' in edit  # a link, no POST
+    page = client.get(reverse("meetings:cancel", args=[meeting.pk]))
+    assert "Bijeenkomst annuleren?" in page.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("meetings:cancel", args=[meeting.pk]), {})  # no confirmation
+        client.post(reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"})  # the old way
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+    assert mail.outbox == []
+
+
+def test_a_live_meeting_cannot_be_cancelled(coordinator, meeting):
     meeting.start(meeting.version)
-    response = client_for(coordinator).post(
-        reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"}
-    )
+    response = client_for(coordinator).post(reverse("meetings:cancel", args=[meeting.pk]), {"confirm": "1"})
+    assert response.status_code == 409
     assert "Alleen een geplande bijeenkomst" in response.content.decode()
 
 
@@ -276,7 +289,7 @@ def test_the_facilitator_of_a_meeting_brings_no_case(meeting, member):
 def test_emailed_calendars_name_organizer_and_attendee(coordinator, meeting, members, settings):
     settings.SITE_URL = "https://intervisie.example.org"
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client_for(coordinator).post(reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"})
+        client_for(coordinator).post(reverse("meetings:cancel", args=[meeting.pk]), {"confirm": "1"})
     message = mail.outbox[0]
     filename, content, mimetype = message.attachments[0]
     assert mimetype.startswith("text/calendar")
