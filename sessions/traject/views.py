@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -44,7 +45,12 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
         "stage": traject_stage(group, meetings, member_ids=set(health.members)),
         "attendance_chart": attendance_chart(health, "attendance"),
         "upcoming": [m for m in meetings if m.is_upcoming],
-        "past": [m for m in meetings if not m.is_upcoming],
+        # Held (or past and never started); cancelled meetings are listed apart, marked.
+        "past": [m for m in meetings if not m.is_upcoming and m.status != Meeting.Status.CANCELLED],
+        "cancelled": [m for m in meetings if m.status == Meeting.Status.CANCELLED],
+        "cancelled_ahead": any(
+            m.status == Meeting.Status.CANCELLED and m.scheduled_end >= timezone.now() for m in meetings
+        ),
         "feed": actions.calendar_feed(request.user),
         "accepted": group.has_accepted_agreements(request.user),
         "reason_kinds": Attendance.ReasonKind.choices,
