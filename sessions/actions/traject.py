@@ -3,6 +3,7 @@ mailed an .ics that updates their calendars), answers, attendance, shared themes
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from intervisie import emails
@@ -13,7 +14,11 @@ from ..traject import ics
 
 def _mail_meetings(base: str, group, meetings, template: str, method: str) -> None:
     """The schedule, a change or a cancellation, with an .ics per person that updates their calendar."""
-    context = {"group": group, "meetings": meetings, "link": base + "/"}
+    context = {
+        "group": group,
+        "meetings": meetings,
+        "link": base + reverse("meetings:traject", args=[group.pk]),
+    }
     for address in group.memberships.values_list("user__email", flat=True):
         body = ics.calendar(meetings, base, method=method, attendee=address)
         attachment = ("intervisie.ics", body, f"text/calendar; method={method}")

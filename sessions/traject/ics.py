@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from intervisie import emails
+
 from ..models import Meeting
 
 PRODID = "-//Intervisie//intervisie//NL"
@@ -61,6 +63,5 @@ def calendar(meetings, base_url: str, method: str = "PUBLISH", name: str = "", a
 
 
 def base_url(request=None) -> str:
-    if settings.SITE_URL:
-        return settings.SITE_URL
-    return request.build_absolute_uri("/").rstrip("/") if request else ""
+    """Where links in calendars point: the site's address (intervisie.emails decides)."""
+    return emails.site_url(request)
