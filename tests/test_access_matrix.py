@@ -87,6 +87,7 @@ ROUTES = {
         {"member", "coordinator", "facilitator"},
     ),
     "meetings:schedule": ("get", {"pk": "group"}, {"coordinator"}),
+    "meetings:add-meeting": ("get", {"pk": "group"}, {"coordinator"}),
     "meetings:register": ("get", {"pk": "group"}, IN_GROUP | {"coordinator"}),
     "meetings:edit": ("get", {"pk": "meeting"}, {"coordinator", "facilitator"}),
     "meetings:cancel": ("get", {"pk": "meeting"}, {"coordinator", "facilitator"}),

@@ -21,6 +21,7 @@ KINDS = {
     "added_to_group",
     "membership_changed",
     "schedule",
+    "added",
     "changed",
     "cancelled",
     "reminder",
@@ -49,6 +50,7 @@ def kind(message) -> str:
         ("Je bent lid", "added_to_group"),
         ("Wijziging in", "membership_changed"),
         ("De bijeenkomsten van", "schedule"),
+        ("Extra bijeenkomst", "added"),
         ("gewijzigd", "changed"),
         ("gaat niet door", "cancelled"),
         ("Herinnering", "reminder"),
@@ -118,6 +120,17 @@ def send_every_kind(coordinator, group, facilitator, members, method):
         )
     with TestCase.captureOnCommitCallbacks(execute=True):
         client.post(reverse("meetings:cancel", args=[planned[2].pk]), {"confirm": "1"})
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(
+            reverse("meetings:add-meeting", args=[group.pk]),
+            {
+                "facilitator": facilitator.pk,
+                "date": (first + timedelta(days=30)).isoformat(),
+                "start_time": "10:00",
+                "duration": "120",
+                "place": "",
+            },
+        )
     # A meeting that never started: a signal for the coordinator's digest.
     start = timezone.now() - timedelta(days=3)
     Meeting.objects.create(

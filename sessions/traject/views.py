@@ -112,8 +112,55 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"count": len(created)},
             )
             return redirect("meetings:traject", pk=group.pk)
-    context = {"group": group, "form": form, "planned": planned, "collisions": collisions, "tz": group.tz}
+    context = {
+        "group": group,
+        "form": form,
+        "planned": planned,
+        "collisions": collisions,
+        "tz": group.tz,
+        # A second traject is rarely meant: say what is planned already, before anything is saved.
+        "upcoming_count": upcoming_meetings(group).count(),
+    }
     return render(request, "sessions/schedule.html", context)
+
+
+def upcoming_meetings(group):
+    return group.meetings.filter(
+        status__in=[Meeting.Status.SCHEDULED, Meeting.Status.LIVE], scheduled_end__gte=timezone.now()
+    )
+
+
+@login_required
+def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """One extra meeting for the group, or one in place of a cancelled one."""
+    group = get_group_for_coordinator(request, pk)
+    initial = {"facilitator": group.facilitator, "start_time": "19:00", "duration": 120}
+    latest = group.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-scheduled_start").first()
+    if latest is not None:  # like the meetings before it
+        initial.update(
+            start_time=latest.scheduled_start.astimezone(group.tz).time(),
+            duration=int((latest.scheduled_end - latest.scheduled_start).total_seconds() // 60),
+            place=latest.place,
+        )
+    form = MeetingEditForm(request.POST or None, initial=initial, group=group)
+    collisions = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        start = to_utc(data["date"], data["start_time"], group.tz)
+        end = start + timedelta(minutes=data["duration"])
+        if group.meetings.filter(scheduled_start=start).exclude(status=Meeting.Status.CANCELLED).exists():
+            form.add_error("start_time", _("Op dat moment staat al een bijeenkomst van deze groep gepland."))
+        else:
+            probe = Meeting(facilitator=data["facilitator"], scheduled_start=start, scheduled_end=end)
+            collisions = list(probe.overlapping())
+            if not collisions or "despite_collision" in request.POST:
+                actions.add_meeting(
+                    group, data["facilitator"], start, end, data["place"], ics.base_url(request)
+                )
+                messages.success(request, _("De bijeenkomst is toegevoegd; de groep krijgt bericht."))
+                return redirect("meetings:traject", pk=group.pk)
+    context = {"group": group, "form": form, "collisions": collisions}
+    return render(request, "sessions/meeting_add.html", context)
 
 
 @login_required

@@ -336,3 +336,86 @@ def test_a_traject_in_year_9999_gets_a_field_error(coordinator, group, facilitat
         response.content.decode()
     )
     assert not Meeting.objects.exists()
+
+
+def test_planning_warns_how_many_meetings_are_already_coming(coordinator, group, meeting):
+    later = meeting.scheduled_start + timedelta(days=14)
+    for days, status in [(14, Meeting.Status.SCHEDULED), (28, Meeting.Status.CANCELLED)]:
+        Meeting.objects.create(
+            group=group,
+            facilitator=meeting.facilitator,
+            method=meeting.method,
+            scheduled_start=meeting.scheduled_start + timedelta(days=days),
+            scheduled_end=later + timedelta(days=days - 14, hours=2),
+            status=status,
+        )
+    html = client_for(coordinator).get(reverse("meetings:schedule", args=[group.pk])).content.decode()
+    assert 'data-testid="upcoming-warning"' in html
+    assert "deze groep heeft al 2 komende bijeenkomsten" in html  # the cancelled one does not count
+
+
+def test_planning_a_first_traject_warns_of_nothing(coordinator, group, facilitator):
+    html = client_for(coordinator).get(reverse("meetings:schedule", args=[group.pk])).content.decode()
+    assert 'data-testid="upcoming-warning"' not in html
+
+
+def add(client, group, **extra):
+    data = {
+        "date": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "start_time": "19:30",
+        "duration": "150",
+        "place": "Zaal 7",
+        **extra,
+    }
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("meetings:add-meeting", args=[group.pk]), data)
+
+
+def test_a_coordinator_adds_one_meeting_and_the_group_gets_it_in_their_calendars(
+    coordinator, group, facilitator, members, method
+):
+    response = add(client_for(coordinator), group, facilitator=facilitator.pk)
+    assert response.status_code == 302
+    (meeting,) = group.meetings.all()
+    local = timezone.localtime(meeting.scheduled_start, AMSTERDAM)
+    assert (local.date(), local.hour, local.minute) == (timezone.localdate() + timedelta(days=10), 19, 30)
+    assert meeting.scheduled_end - meeting.scheduled_start == timedelta(minutes=150)
+    assert (meeting.place, meeting.facilitator, meeting.status) == ("Zaal 7", facilitator, "scheduled")
+    assert {message.to[0] for message in mail.outbox} == {m.email for m in [facilitator, *members]}
+    message = mail.outbox[0]
+    assert "Extra bijeenkomst" in message.subject
+    calendar = Calendar.from_ical(message.attachments[0][1])
+    assert calendar["method"] == "REQUEST"
+    assert events(message.attachments[0][1])[0].decoded("dtstart") == meeting.scheduled_start
+
+
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        (timezone.localdate() - timedelta(days=1), "Deze datum ligt in het verleden"),
+        (timezone.localdate() + timedelta(days=2 * 365 + 1), "Plan hoogstens twee jaar vooruit"),
+        (date(9999, 12, 31), "Plan hoogstens twee jaar vooruit"),
+    ],
+)
+def test_an_added_meeting_out_of_bounds_gets_a_field_error_and_keeps_the_input(
+    coordinator, group, facilitator, day, message
+):
+    response = add(client_for(coordinator), group, facilitator=facilitator.pk, date=day.isoformat())
+    html = response.content.decode()
+    assert f'<div class="error" id="id_date-error">{message}' in html
+    assert 'value="Zaal 7"' in html and 'value="19:30"' in html
+    assert not Meeting.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_meeting_cannot_be_added_twice_at_the_same_moment(coordinator, group, facilitator, method):
+    add(client_for(coordinator), group, facilitator=facilitator.pk)
+    response = add(client_for(coordinator), group, facilitator=facilitator.pk)
+    assert "Op dat moment staat al een bijeenkomst van deze groep gepland" in response.content.decode()
+    assert group.meetings.count() == 1
+
+
+def test_only_the_coordinator_adds_meetings(group, facilitator, member, method):
+    assert add(client_for(facilitator), group, facilitator=facilitator.pk).status_code == 403
+    assert add(client_for(member), group, facilitator=facilitator.pk).status_code == 403
+    assert not Meeting.objects.exists()
