@@ -120,8 +120,14 @@ def _send_invitations(absolute: Absolute, group, invitations, added_users) -> No
 
 
 def save_group(form, coordinator, draft: bool, absolute: Absolute) -> IntervisionGroup:
-    """A new or edited group with its people (a draft may be incomplete); new people are invited."""
+    """A new or edited group with its people (a draft may be incomplete).
+
+    A draft tells nobody: its people are stored, but invitations and emails go out only when
+    the group stops being a draft, to everybody in it at once. A group that is no draft any
+    more stays one (its people were told)."""
     is_new = form.instance.pk is None
+    was_draft = not is_new and form.instance.draft
+    draft = draft and (is_new or was_draft)
     with transaction.atomic():
         group = form.save(commit=False)
         group.draft = draft
@@ -137,10 +143,21 @@ def save_group(form, coordinator, draft: bool, absolute: Absolute) -> Intervisio
                     Membership.Role.FACILITATOR,
                 )
             )
-        # A new group's people are its start; changes after that are shown to the group.
-        invitations, added_users, changes = group.set_people(people, by=None if is_new else coordinator)
+        # Until the group starts (new, or a draft), its people are its start; changes after
+        # that are shown to the group.
+        starting = is_new or was_draft or draft
+        invitations, added_users, changes = group.set_people(people, by=None if starting else coordinator)
         if is_new:
             propose_agreements(group)  # every new group starts from the proposed agreements
+        if draft:
+            return group
+        if was_draft:  # the group starts now: everybody in it hears of it
+            invitations = list(group.invitations.filter(accepted_at__isnull=True))
+            for invitation in invitations:
+                invitation.renew()  # valid from today
+            added_users = [
+                m.user for m in group.memberships.select_related("user") if m.user.has_usable_password()
+            ]
         transaction.on_commit(lambda: _send_invitations(absolute, group, invitations, added_users))
         if changes:
             transaction.on_commit(lambda: _tell_the_facilitator(absolute, group, changes))

@@ -54,6 +54,24 @@ class IntervisionGroup(models.Model):
     def __str__(self) -> str:
         return self.name
 
+    def called(self, phrase) -> str:
+        """The group's name inside `phrase` (with %(name)s), or the name alone when it already says
+        what the group is: "intervisiegroep Noord", but never "intervisiegroep Intervisiegroep Noord"
+        or "Intervisie: Intervisie Wijkteams". The one place that decides how a group is titled."""
+        if "intervisi" in self.name.casefold():  # intervisie, intervisiegroep, intervision
+            return self.name
+        return phrase % {"name": self.name}
+
+    @property
+    def in_sentence(self) -> str:
+        """The group within a sentence: "aan intervisiegroep Noord", "aan Intervisie Wijkteams"."""
+        return self.called(_("intervisiegroep %(name)s"))
+
+    @property
+    def calendar_title(self) -> str:
+        """A meeting's title in a calendar: "Intervisie: Noord", or "Intervisie Wijkteams"."""
+        return self.called(_("Intervisie: %(name)s"))
+
     def members(self):
         """The participants (deelnemers); an external facilitator is not one of them."""
         from django.contrib.auth import get_user_model

@@ -14,6 +14,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import HttpResponseClientRefresh
 
+from intervisie import emails
+
 from . import actions
 from .forms import AgreementFormSet, GroupForm
 from .models import AgreementAcceptance, IntervisionGroup, Invitation, Membership
@@ -23,6 +25,11 @@ from .policy import (
     get_group_for_facilitator,
     get_group_for_insider,
 )
+
+
+def absolute_for(request: HttpRequest):
+    """Paths made into the absolute links emails need (SITE_URL, else this request's address)."""
+    return lambda path: emails.absolute(path, request)
 
 
 @login_required
@@ -49,7 +56,8 @@ def _people_text(group: IntervisionGroup) -> tuple[str, str, str]:
 
 
 def _edit(request: HttpRequest, group: IntervisionGroup | None) -> HttpResponse:
-    draft = "save_draft" in request.POST
+    # Only a group nobody was told of yet can be (or stay) a draft.
+    draft = "save_draft" in request.POST and (group is None or group.draft)
     initial = {}
     if group is not None:
         name, email, lines = _people_text(group)
@@ -58,9 +66,11 @@ def _edit(request: HttpRequest, group: IntervisionGroup | None) -> HttpResponse:
         request.POST or None, instance=group, initial=initial, draft=draft, coordinator=request.user
     )
     if request.method == "POST" and form.is_valid():
-        saved = actions.save_group(form, request.user, draft, request.build_absolute_uri)
+        saved = actions.save_group(form, request.user, draft, absolute_for(request))
         if draft:
-            messages.info(request, _("De groep is als concept opgeslagen."))
+            messages.info(
+                request, _("De groep is als concept opgeslagen; er gaan nog geen uitnodigingen uit.")
+            )
         else:
             messages.success(request, _("De groep is opgeslagen; nieuwe mensen krijgen een uitnodiging."))
         return redirect("meetings:traject", pk=saved.pk)
@@ -83,7 +93,10 @@ def group_edit(request: HttpRequest, pk: int) -> HttpResponse:
 def resend_invitation(request: HttpRequest, pk: int, invitation_id: int) -> HttpResponse:
     group = get_group_for_coordinator(request, pk)
     invitation = get_object_or_404(group.invitations, pk=invitation_id, accepted_at__isnull=True)
-    actions.resend_invitation(invitation, request.build_absolute_uri)
+    if group.draft:
+        messages.error(request, _("Een concept stuurt nog geen uitnodigingen; sla de groep eerst op."))
+        return redirect("meetings:traject", pk=group.pk)
+    actions.resend_invitation(invitation, absolute_for(request))
     messages.success(
         request, _("De uitnodiging is opnieuw verstuurd naar %(email)s.") % {"email": invitation.email}
     )

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET
 
 from groups.models import AgreementAcceptance, Invitation, Membership, MembershipChange
+from intervisie.passwords import PasswordChangeForm
 from sessions.actions.access import end_access_everywhere
 from sessions.models import (
     Attendance,
@@ -223,6 +224,8 @@ def delete_account(request: HttpRequest) -> HttpResponse:
 
 class PasswordChangeView(auth_views.PasswordChangeView):
     """Django's, and every other login of the person ends at once, its sockets included."""
+
+    form_class = PasswordChangeForm
 
     def form_valid(self, form):
         response = super().form_valid(form)  # this session stays logged in

@@ -12,6 +12,7 @@ from django.contrib.auth.views import PasswordResetView
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
+from . import emails
 from .limits import address, over_limit
 
 
@@ -94,4 +95,6 @@ class LimitedPasswordResetView(PasswordResetView):
         ) or over_limit(f"reset:{email}", *settings.PASSWORD_RESET_LIMIT):
             form.add_error(None, _("Er zijn te veel aanvragen gedaan. Probeer het over een uur opnieuw."))
             return self.form_invalid(form)
+        # The link in the email: from SITE_URL, not the Host header the request came with.
+        self.extra_email_context = {"site_url": emails.site_url(self.request)}
         return super().form_valid(form)

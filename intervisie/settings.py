@@ -163,10 +163,11 @@ else:
 
 AUTH_USER_MODEL = "auth.User"
 AUTHENTICATION_BACKENDS = ["intervisie.auth.EmailBackend"]
+# Django's rules, in the app's own words ("je", where Django's Dutch says "u").
 AUTH_PASSWORD_VALIDATORS = [
-    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
-    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "intervisie.passwords.UserAttributeSimilarityValidator"},
+    {"NAME": "intervisie.passwords.MinimumLengthValidator"},
+    {"NAME": "intervisie.passwords.CommonPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"

@@ -47,8 +47,10 @@ urlpatterns = [
         "groups/<int:pk>/attendance/<int:user_id>/proof/", insight.attendance_proof, name="attendance-proof"
     ),
     path("groups/<int:pk>/schedule/", traject.schedule, name="schedule"),
+    path("groups/<int:pk>/meetings/new/", traject.meeting_add, name="add-meeting"),
     path("groups/<int:pk>/attendance/", traject.register, name="register"),
     path("meetings/<int:pk>/edit/", traject.meeting_edit, name="edit"),
+    path("meetings/<int:pk>/cancel/", traject.meeting_cancel, name="cancel"),
     path("meetings/<int:pk>/rsvp/", traject.rsvp, name="rsvp"),
     path("meetings/<int:pk>/presence/<int:user_id>/", traject.set_presence, name="set-presence"),
     path("meetings/<int:pk>/calendar.ics", traject.meeting_ics, name="ics"),

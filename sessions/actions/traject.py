@@ -1,8 +1,9 @@
-"""The traject around the live meetings: planning, moving and cancelling meetings (the group is
-mailed an .ics that updates their calendars), answers, attendance, shared themes, calendar links."""
+"""The traject around the live meetings: planning, adding, moving and cancelling meetings (the
+group is mailed an .ics that updates their calendars), answers, attendance, shared themes, calendar links."""
 
 from django.db import transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
 
 from intervisie import emails
@@ -13,7 +14,11 @@ from ..traject import ics
 
 def _mail_meetings(base: str, group, meetings, template: str, method: str) -> None:
     """The schedule, a change or a cancellation, with an .ics per person that updates their calendar."""
-    context = {"group": group, "meetings": meetings, "link": base + "/"}
+    context = {
+        "group": group,
+        "meetings": meetings,
+        "link": base + reverse("meetings:traject", args=[group.pk]),
+    }
     for address in group.memberships.values_list("user__email", flat=True):
         body = ics.calendar(meetings, base, method=method, attendee=address)
         attachment = ("intervisie.ics", body, f"text/calendar; method={method}")
@@ -37,6 +42,21 @@ def plan_traject(group, facilitator, planned, place: str, base: str) -> list[Mee
         ]
         transaction.on_commit(lambda: _mail_meetings(base, group, created, "schedule", "REQUEST"))
     return created
+
+
+def add_meeting(group, facilitator, start, end, place: str, base: str) -> Meeting:
+    """One extra meeting, or one in place of a cancelled one; the group gets it for their calendars."""
+    with transaction.atomic():
+        meeting = Meeting.objects.create(
+            group=group,
+            facilitator=facilitator,
+            method=Method.objects.get(key="zesfasenmodel"),
+            scheduled_start=start,
+            scheduled_end=end,
+            place=place,
+        )
+        transaction.on_commit(lambda: _mail_meetings(base, group, [meeting], "added", "REQUEST"))
+    return meeting
 
 
 def reschedule_meeting(meeting: Meeting, start, end, place: str, facilitator, base: str) -> None:

@@ -84,11 +84,18 @@ class GroupHealth:
     cancellations: dict  # reason kind label -> count, for the kinds at least MIN_PEOPLE people gave
     cancellations_withheld: bool  # cancellations of other kinds, too few people to show
     themes: list  # only when the group shares them
+    cancelled: list = field(default_factory=list)  # every cancelled meeting, in order: never held
     signals: list = field(default_factory=list)
 
     @property
     def held(self) -> list:
         return [s for s in self.meetings if s.held]
+
+    @property
+    def rows(self) -> list:
+        """Every meeting in order, the cancelled ones too (marked by their status, counted nowhere)."""
+        cancelled = [MeetingStats(meeting=meeting) for meeting in self.cancelled]
+        return sorted(self.meetings + cancelled, key=lambda s: s.meeting.scheduled_start)
 
     @property
     def next_meeting(self) -> Meeting | None:
@@ -201,7 +208,7 @@ def group_health(groups) -> list[GroupHealth]:
         joined[group_id, user_id] = joined_at
 
     now = timezone.now()
-    stats, not_held = {}, defaultdict(list)
+    stats, not_held, cancelled = {}, defaultdict(list), defaultdict(list)
     for meeting in (
         Meeting.objects.filter(group_id__in=group_ids)
         .select_related("facilitator")
@@ -212,6 +219,7 @@ def group_health(groups) -> list[GroupHealth]:
             if meeting.scheduled_start < now:
                 not_held[meeting.group_id].append(meeting)
             if meeting.status == Meeting.Status.CANCELLED:
+                cancelled[meeting.group_id].append(meeting)
                 continue
         expected = {
             pk for pk in people[meeting.group_id] if joined[meeting.group_id, pk] <= meeting.scheduled_end
@@ -269,6 +277,7 @@ def group_health(groups) -> list[GroupHealth]:
             },
             cancellations_withheld=any(len(people) < MIN_PEOPLE for people in cancelling[group.pk].values()),
             themes=themes[group.pk],
+            cancelled=cancelled[group.pk],
         )
         health.signals = signals_for(health)
         result.append(health)

@@ -14,6 +14,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, vCalAddress
 
+from intervisie import emails
+
 from ..models import Meeting
 
 PRODID = "-//Intervisie//intervisie//NL"
@@ -36,7 +38,7 @@ def event(meeting: Meeting, base_url: str, attendee: str = "") -> Event:
     item.add("dtstamp", timezone.now())
     item.add("dtstart", meeting.scheduled_start)
     item.add("dtend", meeting.scheduled_end)
-    item.add("summary", _("Intervisie: %(group)s") % {"group": meeting.group.name})
+    item.add("summary", meeting.group.calendar_title)
     if meeting.place:
         item.add("location", meeting.place)
     link = base_url + reverse("meetings:participant", args=[meeting.pk])
@@ -61,6 +63,5 @@ def calendar(meetings, base_url: str, method: str = "PUBLISH", name: str = "", a
 
 
 def base_url(request=None) -> str:
-    if settings.SITE_URL:
-        return settings.SITE_URL
-    return request.build_absolute_uri("/").rstrip("/") if request else ""
+    """Where links in calendars point: the site's address (intervisie.emails decides)."""
+    return emails.site_url(request)

@@ -7,6 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
@@ -44,7 +45,12 @@ def traject(request: HttpRequest, pk: int) -> HttpResponse:
         "stage": traject_stage(group, meetings, member_ids=set(health.members)),
         "attendance_chart": attendance_chart(health, "attendance"),
         "upcoming": [m for m in meetings if m.is_upcoming],
-        "past": [m for m in meetings if not m.is_upcoming],
+        # Held (or past and never started); cancelled meetings are listed apart, marked.
+        "past": [m for m in meetings if not m.is_upcoming and m.status != Meeting.Status.CANCELLED],
+        "cancelled": [m for m in meetings if m.status == Meeting.Status.CANCELLED],
+        "cancelled_ahead": any(
+            m.status == Meeting.Status.CANCELLED and m.scheduled_end >= timezone.now() for m in meetings
+        ),
         "feed": actions.calendar_feed(request.user),
         "accepted": group.has_accepted_agreements(request.user),
         "reason_kinds": Attendance.ReasonKind.choices,
@@ -106,13 +112,60 @@ def schedule(request: HttpRequest, pk: int) -> HttpResponse:
                 % {"count": len(created)},
             )
             return redirect("meetings:traject", pk=group.pk)
-    context = {"group": group, "form": form, "planned": planned, "collisions": collisions, "tz": group.tz}
+    context = {
+        "group": group,
+        "form": form,
+        "planned": planned,
+        "collisions": collisions,
+        "tz": group.tz,
+        # A second traject is rarely meant: say what is planned already, before anything is saved.
+        "upcoming_count": upcoming_meetings(group).count(),
+    }
     return render(request, "sessions/schedule.html", context)
+
+
+def upcoming_meetings(group):
+    return group.meetings.filter(
+        status__in=[Meeting.Status.SCHEDULED, Meeting.Status.LIVE], scheduled_end__gte=timezone.now()
+    )
+
+
+@login_required
+def meeting_add(request: HttpRequest, pk: int) -> HttpResponse:
+    """One extra meeting for the group, or one in place of a cancelled one."""
+    group = get_group_for_coordinator(request, pk)
+    initial = {"facilitator": group.facilitator, "start_time": "19:00", "duration": 120}
+    latest = group.meetings.exclude(status=Meeting.Status.CANCELLED).order_by("-scheduled_start").first()
+    if latest is not None:  # like the meetings before it
+        initial.update(
+            start_time=latest.scheduled_start.astimezone(group.tz).time(),
+            duration=int((latest.scheduled_end - latest.scheduled_start).total_seconds() // 60),
+            place=latest.place,
+        )
+    form = MeetingEditForm(request.POST or None, initial=initial, group=group)
+    collisions = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        start = to_utc(data["date"], data["start_time"], group.tz)
+        end = start + timedelta(minutes=data["duration"])
+        if group.meetings.filter(scheduled_start=start).exclude(status=Meeting.Status.CANCELLED).exists():
+            form.add_error("start_time", _("Op dat moment staat al een bijeenkomst van deze groep gepland."))
+        else:
+            probe = Meeting(facilitator=data["facilitator"], scheduled_start=start, scheduled_end=end)
+            collisions = list(probe.overlapping())
+            if not collisions or "despite_collision" in request.POST:
+                actions.add_meeting(
+                    group, data["facilitator"], start, end, data["place"], ics.base_url(request)
+                )
+                messages.success(request, _("De bijeenkomst is toegevoegd; de groep krijgt bericht."))
+                return redirect("meetings:traject", pk=group.pk)
+    context = {"group": group, "form": form, "collisions": collisions}
+    return render(request, "sessions/meeting_add.html", context)
 
 
 @login_required
 def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
-    """Move, reschedule or cancel one meeting that has not started."""
+    """Move or reschedule one meeting that has not started (cancelling it: meeting_cancel)."""
     meeting = policy.get_meeting_for_planner(request, pk)
     tz = meeting.group.tz
     local_start = meeting.scheduled_start.astimezone(tz)
@@ -127,10 +180,6 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
     collisions = list(meeting.overlapping())
     if request.method == "POST":
         try:
-            if "cancel_meeting" in request.POST:
-                actions.cancel_meeting(meeting, ics.base_url(request))
-                messages.success(request, _("De bijeenkomst is geannuleerd; de groep krijgt bericht."))
-                return redirect("meetings:traject", pk=meeting.group_id)
             if form.is_valid():
                 data = form.cleaned_data
                 start = to_utc(data["date"], data["start_time"], tz)
@@ -149,6 +198,25 @@ def meeting_edit(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error(None, str(error))
     context = {"meeting": meeting, "form": form, "collisions": collisions}
     return render(request, "sessions/meeting_edit.html", context)
+
+
+@login_required
+def meeting_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    """Cancel one meeting that has not started: the page asks first, the confirmation POSTs."""
+    meeting = policy.get_meeting_for_planner(request, pk)
+    error = ""
+    if meeting.status != Meeting.Status.SCHEDULED:
+        error = _("Alleen een geplande bijeenkomst kan geannuleerd worden.")
+    elif request.method == "POST" and "confirm" in request.POST:
+        try:
+            actions.cancel_meeting(meeting, ics.base_url(request))
+        except CommandNotAllowed as refusal:  # it started meanwhile
+            error = str(refusal)
+        else:
+            messages.success(request, _("De bijeenkomst is geannuleerd; de groep krijgt bericht."))
+            return redirect("meetings:traject", pk=meeting.group_id)
+    context = {"meeting": meeting, "error": error}
+    return render(request, "sessions/meeting_cancel.html", context, status=409 if error else 200)
 
 
 @login_required

@@ -15,6 +15,13 @@ from sessions.insight.health import group_health
 from sessions.models import Attendance, Case, Contribution, Evaluation, Meeting
 from tests.conftest import client_for, make_user
 
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    """Commands run from cron make their links from SITE_URL (there is no request)."""
+    settings.SITE_URL = "https://intervisie.example.org"
+
+
 CANARY_CASE = "Kanarie-casus 4471"
 CANARY_TEXT = "Kanarie-bijdrage 8812 over cliënt De Wit"
 GOOD = {"helped": 4, "depth": 4, "safe": 5, "stayed": 5, "critical": 4}

@@ -3,6 +3,7 @@
 from datetime import timedelta
 from io import StringIO
 
+import pytest
 from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
@@ -11,6 +12,12 @@ from django.utils import timezone
 from sessions.actions import meeting as meeting_actions
 from sessions.models import Attendance, Connection, Meeting
 from tests.conftest import client_for
+
+
+@pytest.fixture(autouse=True)
+def site_url(settings):
+    """Commands run from cron make their links from SITE_URL (there is no request)."""
+    settings.SITE_URL = "https://intervisie.example.org"
 
 
 def future(meeting, days=2):

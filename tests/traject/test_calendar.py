@@ -144,7 +144,7 @@ def test_a_moved_meeting_keeps_its_uid_and_raises_the_sequence(coordinator, grou
 
 def test_a_cancelled_meeting_is_cancelled_in_calendars(coordinator, meeting):
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client_for(coordinator).post(reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"})
+        client_for(coordinator).post(reverse("meetings:cancel", args=[meeting.pk]), {"confirm": "1"})
     meeting.refresh_from_db()
     assert meeting.status == Meeting.Status.CANCELLED
     calendar = Calendar.from_ical(mail.outbox[-1].attachments[0][1])
@@ -152,11 +152,24 @@ def test_a_cancelled_meeting_is_cancelled_in_calendars(coordinator, meeting):
     assert str(events(mail.outbox[-1].attachments[0][1])[0]["status"]) == "CANCELLED"
 
 
-def test_a_live_meeting_cannot_be_moved(coordinator, meeting):
+def test_cancelling_asks_first_and_only_the_confirmation_cancels(coordinator, meeting):
+    client = client_for(coordinator)
+    edit = client.get(reverse("meetings:edit", args=[meeting.pk])).content.decode()
+    assert f'href="{reverse("meetings:cancel", args=[meeting.pk])}"' in edit  # a link, no POST
+    page = client.get(reverse("meetings:cancel", args=[meeting.pk]))
+    assert "Bijeenkomst annuleren?" in page.content.decode()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client.post(reverse("meetings:cancel", args=[meeting.pk]), {})  # no confirmation
+        client.post(reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"})  # the old way
+    meeting.refresh_from_db()
+    assert meeting.status == Meeting.Status.SCHEDULED
+    assert mail.outbox == []
+
+
+def test_a_live_meeting_cannot_be_cancelled(coordinator, meeting):
     meeting.start(meeting.version)
-    response = client_for(coordinator).post(
-        reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"}
-    )
+    response = client_for(coordinator).post(reverse("meetings:cancel", args=[meeting.pk]), {"confirm": "1"})
+    assert response.status_code == 409
     assert "Alleen een geplande bijeenkomst" in response.content.decode()
 
 
@@ -276,7 +289,7 @@ def test_the_facilitator_of_a_meeting_brings_no_case(meeting, member):
 def test_emailed_calendars_name_organizer_and_attendee(coordinator, meeting, members, settings):
     settings.SITE_URL = "https://intervisie.example.org"
     with TestCase.captureOnCommitCallbacks(execute=True):
-        client_for(coordinator).post(reverse("meetings:edit", args=[meeting.pk]), {"cancel_meeting": "1"})
+        client_for(coordinator).post(reverse("meetings:cancel", args=[meeting.pk]), {"confirm": "1"})
     message = mail.outbox[0]
     filename, content, mimetype = message.attachments[0]
     assert mimetype.startswith("text/calendar")
@@ -285,3 +298,124 @@ def test_emailed_calendars_name_organizer_and_attendee(coordinator, meeting, mem
     assert str(item["attendee"]) == f"mailto:{message.to[0]}"
     assert str(item["uid"]) == f"meeting-{meeting.pk}@intervisie.example.org"
     assert 'text/calendar; method="CANCEL"' in message.message().as_string()
+
+
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        (timezone.localdate() - timedelta(days=1), "Deze datum ligt in het verleden"),
+        (timezone.localdate() + timedelta(days=2 * 365 + 1), "Plan hoogstens twee jaar vooruit"),
+        (date(9999, 12, 31), "Plan hoogstens twee jaar vooruit"),
+    ],
+)
+def test_a_meeting_moved_out_of_bounds_gets_a_field_error_and_nothing_is_stored(
+    coordinator, meeting, day, message
+):
+    before = (meeting.scheduled_start, meeting.scheduled_end, meeting.sequence)
+    data = {
+        "facilitator": meeting.facilitator_id,
+        "date": day.isoformat(),
+        "start_time": "23:30",
+        "duration": "240",
+        "place": "Zaal 9",
+    }
+    response = client_for(coordinator).post(reverse("meetings:edit", args=[meeting.pk]), data)
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert f'<div class="error" id="id_date-error">{message}' in html
+    assert 'value="Zaal 9"' in html  # what was typed is kept
+    meeting.refresh_from_db()
+    assert (meeting.scheduled_start, meeting.scheduled_end, meeting.sequence) == before
+    assert mail.outbox == []
+
+
+def test_a_traject_in_year_9999_gets_a_field_error(coordinator, group, facilitator, method):
+    response = schedule(client_for(coordinator), group, first_date="9999-12-31")
+    assert response.status_code == 200
+    assert '<div class="error" id="id_first_date-error">Plan hoogstens twee jaar vooruit' in (
+        response.content.decode()
+    )
+    assert not Meeting.objects.exists()
+
+
+def test_planning_warns_how_many_meetings_are_already_coming(coordinator, group, meeting):
+    later = meeting.scheduled_start + timedelta(days=14)
+    for days, status in [(14, Meeting.Status.SCHEDULED), (28, Meeting.Status.CANCELLED)]:
+        Meeting.objects.create(
+            group=group,
+            facilitator=meeting.facilitator,
+            method=meeting.method,
+            scheduled_start=meeting.scheduled_start + timedelta(days=days),
+            scheduled_end=later + timedelta(days=days - 14, hours=2),
+            status=status,
+        )
+    html = client_for(coordinator).get(reverse("meetings:schedule", args=[group.pk])).content.decode()
+    assert 'data-testid="upcoming-warning"' in html
+    assert "deze groep heeft al 2 komende bijeenkomsten" in html  # the cancelled one does not count
+
+
+def test_planning_a_first_traject_warns_of_nothing(coordinator, group, facilitator):
+    html = client_for(coordinator).get(reverse("meetings:schedule", args=[group.pk])).content.decode()
+    assert 'data-testid="upcoming-warning"' not in html
+
+
+def add(client, group, **extra):
+    data = {
+        "date": (timezone.localdate() + timedelta(days=10)).isoformat(),
+        "start_time": "19:30",
+        "duration": "150",
+        "place": "Zaal 7",
+        **extra,
+    }
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return client.post(reverse("meetings:add-meeting", args=[group.pk]), data)
+
+
+def test_a_coordinator_adds_one_meeting_and_the_group_gets_it_in_their_calendars(
+    coordinator, group, facilitator, members, method
+):
+    response = add(client_for(coordinator), group, facilitator=facilitator.pk)
+    assert response.status_code == 302
+    (meeting,) = group.meetings.all()
+    local = timezone.localtime(meeting.scheduled_start, AMSTERDAM)
+    assert (local.date(), local.hour, local.minute) == (timezone.localdate() + timedelta(days=10), 19, 30)
+    assert meeting.scheduled_end - meeting.scheduled_start == timedelta(minutes=150)
+    assert (meeting.place, meeting.facilitator, meeting.status) == ("Zaal 7", facilitator, "scheduled")
+    assert {message.to[0] for message in mail.outbox} == {m.email for m in [facilitator, *members]}
+    message = mail.outbox[0]
+    assert "Extra bijeenkomst" in message.subject
+    calendar = Calendar.from_ical(message.attachments[0][1])
+    assert calendar["method"] == "REQUEST"
+    assert events(message.attachments[0][1])[0].decoded("dtstart") == meeting.scheduled_start
+
+
+@pytest.mark.parametrize(
+    "day, message",
+    [
+        (timezone.localdate() - timedelta(days=1), "Deze datum ligt in het verleden"),
+        (timezone.localdate() + timedelta(days=2 * 365 + 1), "Plan hoogstens twee jaar vooruit"),
+        (date(9999, 12, 31), "Plan hoogstens twee jaar vooruit"),
+    ],
+)
+def test_an_added_meeting_out_of_bounds_gets_a_field_error_and_keeps_the_input(
+    coordinator, group, facilitator, day, message
+):
+    response = add(client_for(coordinator), group, facilitator=facilitator.pk, date=day.isoformat())
+    html = response.content.decode()
+    assert f'<div class="error" id="id_date-error">{message}' in html
+    assert 'value="Zaal 7"' in html and 'value="19:30"' in html
+    assert not Meeting.objects.exists()
+    assert mail.outbox == []
+
+
+def test_a_meeting_cannot_be_added_twice_at_the_same_moment(coordinator, group, facilitator, method):
+    add(client_for(coordinator), group, facilitator=facilitator.pk)
+    response = add(client_for(coordinator), group, facilitator=facilitator.pk)
+    assert "Op dat moment staat al een bijeenkomst van deze groep gepland" in response.content.decode()
+    assert group.meetings.count() == 1
+
+
+def test_only_the_coordinator_adds_meetings(group, facilitator, member, method):
+    assert add(client_for(facilitator), group, facilitator=facilitator.pk).status_code == 403
+    assert add(client_for(member), group, facilitator=facilitator.pk).status_code == 403
+    assert not Meeting.objects.exists()

@@ -232,3 +232,56 @@ def test_the_planned_meetings_of_a_removed_facilitator_go_to_the_new_one(
 def test_email_subjects_are_plain_text(coordinator):
     create(client_for(coordinator), name="Zorg & Welzijn")
     assert mail.outbox[0].subject == "Uitnodiging voor intervisiegroep Zorg & Welzijn"
+
+
+def test_a_draft_group_sends_no_invitations(coordinator, member):
+    members = MEMBERS + f"\n{member.first_name} <{member.email}>"
+    create(client_for(coordinator), members=members, draft=True)
+    group = IntervisionGroup.objects.get(name="Groep Noord")
+    assert group.draft
+    assert group.invitations.count() == 7  # stored, for when the group starts
+    assert mail.outbox == []
+    page = client_for(coordinator).get(reverse("meetings:traject", args=[group.pk])).content.decode()
+    assert "nog niet uitgenodigd (concept)" in page
+    assert "Opnieuw sturen" not in page
+
+
+def test_the_invitations_go_out_when_the_draft_is_saved_as_a_group(coordinator, member):
+    members = MEMBERS + f"\n{member.first_name} <{member.email}>"
+    create(client_for(coordinator), members=members, draft=True)
+    group = IntervisionGroup.objects.get(name="Groep Noord")
+    data = {
+        "name": group.name,
+        "time_zone": "Europe/Amsterdam",
+        "facilitator_name": "Frits Begeleider",
+        "facilitator_email": "frits@example.org",
+        "members_text": members,
+        "save": "1",
+    }
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for(coordinator).post(reverse("groups:edit", args=[group.pk]), data)
+    group.refresh_from_db()
+    assert not group.draft
+    invited = {message.to[0] for message in mail.outbox}
+    assert invited == {f"nieuw{n}@example.org" for n in range(1, 7)} | {"frits@example.org", member.email}
+    for invitation in group.invitations.all():
+        assert any(invitation.token in message.body for message in mail.outbox)
+    assert not group.membership_changes.exists()  # the group's start, not a change
+
+    mail.outbox.clear()
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for(coordinator).post(reverse("groups:edit", args=[group.pk]), data)
+    assert mail.outbox == []  # nobody is invited twice
+
+
+def test_a_group_that_started_cannot_go_back_to_draft(coordinator):
+    create(client_for(coordinator))
+    group = IntervisionGroup.objects.get(name="Groep Noord")
+    response = client_for(coordinator).post(
+        reverse("groups:edit", args=[group.pk]),
+        {"name": group.name, "time_zone": "Europe/Amsterdam", "members_text": "", "save_draft": "1"},
+    )
+    assert response.status_code == 200  # the full rules apply: the field errors are shown
+    group.refresh_from_db()
+    assert not group.draft
+    assert group.invitations.count() == 7

@@ -8,7 +8,7 @@ even by two runs at once. A moved meeting is reminded again.
 from datetime import timedelta
 
 from django.conf import settings
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.urls import reverse
 from django.utils import timezone
 
@@ -20,6 +20,10 @@ class Command(BaseCommand):
     help = "Send the reminder emails of meetings coming up soon (never twice)."
 
     def handle(self, *args, **options):
+        if not settings.SITE_URL:  # no request to take the address from: the links would not work
+            raise CommandError(
+                "Set SITE_URL (e.g. https://intervisie.example.org): emails need absolute links."
+            )
         now = timezone.now()
         due = Meeting.objects.filter(
             status=Meeting.Status.SCHEDULED,
@@ -34,7 +38,7 @@ class Command(BaseCommand):
             )
             if not claimed:
                 continue
-            link = (settings.SITE_URL or "") + reverse("meetings:traject", args=[meeting.group_id])
+            link = emails.absolute(reverse("meetings:traject", args=[meeting.group_id]))
             cancelled = meeting.attendances.filter(response="cancelled").values_list("user_id", flat=True)
             people = meeting.group.members().exclude(pk__in=list(cancelled)).values_list("email", flat=True)
             addresses = [*people, meeting.facilitator.email]

@@ -9,7 +9,7 @@ next run tries again. Signals carry no case content.
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -33,6 +33,10 @@ class Command(BaseCommand):
     help = "Email coordinators the new pitfall signals of their groups (one digest a day at most)."
 
     def handle(self, *args, **options):
+        if not settings.SITE_URL:  # no request to take the address from: the links would not work
+            raise CommandError(
+                "Set SITE_URL (e.g. https://intervisie.example.org): emails need absolute links."
+            )
         now = timezone.now()
         day_key = f"digest:{timezone.localdate(now).isoformat()}"
         sent = 0
@@ -46,7 +50,7 @@ class Command(BaseCommand):
                 claimed += [s.key for s in fresh]
                 if fresh:
                     news.append((health.group, fresh))
-            link = (settings.SITE_URL or "") + reverse("meetings:dashboard")
+            link = emails.absolute(reverse("meetings:dashboard"))
             if news and emails.send("signal_digest", [coordinator.email], {"news": news, "link": link}):
                 sent += 1
             else:  # nothing new, or the mail server failed: give the claims back
