@@ -12,6 +12,8 @@ from tests.conftest import client_for, make_user
 
 ROOT = Path(__file__).resolve().parent.parent
 FORMAL = re.compile(r"\b(u|uw|U|Uw)\b")
+# What people type, not what the app says: the question coach recognises the formal forms too.
+PEOPLE_TYPE = {Path("sessions/cases/coach.py"), Path("tests/cases/coach_questions.py")}
 
 
 def text(response) -> str:
@@ -25,6 +27,8 @@ def test_no_template_or_python_text_says_u():
     found = []
     for path in [*(ROOT / "templates").rglob("*.*"), *ROOT.glob("*/**/*.py")]:
         if ".venv" in path.parts or "migrations" in path.parts or path.suffix not in {".html", ".txt", ".py"}:
+            continue
+        if path.relative_to(ROOT) in PEOPLE_TYPE:
             continue
         for number, line in enumerate(path.read_text().splitlines(), start=1):
             for string in re.findall(r'"([^"{}]*)"', line) if path.suffix == ".py" else [line]:

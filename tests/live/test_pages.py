@@ -182,7 +182,7 @@ def test_the_facilitator_chooses_the_case_owner(meeting, facilitator, case_owner
 
 
 def phase_panel(html: str) -> str:
-    end = r'</div>\s*<(?:aside|div id="announcer"|div id="work-panel")'
+    end = r'</div>\s*<(?:aside|div id="announcer"|div id="work-panel"|section id="kept-texts")'
     match = re.search(r'<div id="phase-panel"[^>]*>(.*?)' + end, html, re.S)
     return match.group(1).strip()
 
