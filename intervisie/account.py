@@ -60,6 +60,7 @@ NOT_EXPORTED = {
     ("meetings.Meeting", "case_owner"): "the live round's case owner: the case is under cases",
     ("meetings.Contribution", "case_owner"): "whose round another's text was written in: not theirs",
     ("meetings.Meeting", "turn"): "whose turn it is in a live round, for a moment",
+    ("meetings.Meeting", "controller"): "who steers a live meeting in the facilitator's place, for a moment",
 }
 
 

@@ -24,6 +24,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -40,6 +41,7 @@ from groups.policy import (
 from .models import (
     Case,
     CaseOwnerMode,
+    Connection,
     Contribution,
     ContributionKind,
     JoinRequest,
@@ -264,6 +266,32 @@ def get_meeting_for_facilitator(request: HttpRequest, pk: int, load=Meeting.load
     if not viewer.is_facilitator:
         raise PermissionDenied
     return meeting
+
+
+def steers(meeting: Meeting, viewer: Viewer) -> bool:
+    """Whether this person may press the meeting's commands: its facilitator, or the member
+    who has the controls (handed over, or taken while the facilitator was away)."""
+    return viewer.is_facilitator or (
+        meeting.controller_id is not None and meeting.controller_id == viewer.person.pk
+    )
+
+
+def get_meeting_for_steering(request: HttpRequest, pk: int, load=Meeting.load) -> tuple[Meeting, Viewer]:
+    """For whoever steers now (steers); other members get a 403."""
+    meeting, viewer = get_meeting_for_viewer(request, pk, load)
+    if not steers(meeting, viewer):
+        raise PermissionDenied
+    return meeting, viewer
+
+
+def facilitator_connected(meeting: Meeting) -> bool:
+    """Whether the facilitator's own page has a live socket (rows of dead processes go stale)."""
+    return Connection.objects.filter(
+        meeting=meeting,
+        audience=Audience.FACILITATOR,
+        user_id=meeting.facilitator_id,
+        last_seen__gte=timezone.now() - Connection.STALE_AFTER,
+    ).exists()
 
 
 def get_meeting_for_case_content(request: HttpRequest, pk: int) -> tuple[Meeting, Viewer]:

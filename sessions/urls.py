@@ -16,6 +16,7 @@ urlpatterns = [
     path("meetings/<int:pk>/facilitate/", live.facilitate, name="facilitate"),
     path("meetings/<int:pk>/presenter/", live.presenter, name="presenter"),
     path("meetings/<int:pk>/command/<str:name>/", live.command, name="command"),
+    path("meetings/<int:pk>/controls/", live.controls, name="controls"),
     path("meetings/<int:pk>/admit/<int:request_id>/", live.decide_join, name="decide-join"),
     path("meetings/<int:pk>/contribute/", cases.contribute, name="contribute"),
     path("meetings/<int:pk>/coach/", cases.coach_hint, name="coach"),

@@ -50,6 +50,7 @@ ROUTES = {
     "meetings:facilitate": ("get", {"pk": "meeting"}, {"facilitator"}),
     "meetings:presenter": ("get", {"pk": "meeting"}, {"facilitator"}),
     "meetings:command": ("post", {"pk": "meeting", "name": "pause"}, {"facilitator"}),
+    "meetings:controls": ("post", {"pk": "meeting"}, ON_THE_PHONE),
     "meetings:decide-join": ("post", {"pk": "meeting", "request_id": "waiting_request"}, {"facilitator"}),
     "meetings:contribute": ("post", {"pk": "meeting"}, ON_THE_PHONE | {"facilitator"}),
     "meetings:coach": ("post", {"pk": "meeting"}, ON_THE_PHONE | {"facilitator"}),

@@ -5,7 +5,7 @@ from functools import partial
 
 from .. import policy
 from ..live import broadcast
-from ..models import CommandNotAllowed, JoinRequest, Meeting
+from ..models import CommandNotAllowed, JoinRequest, Meeting, StaleVersion
 
 COMMANDS = {
     "start": Meeting.start,
@@ -53,6 +53,45 @@ def set_case_owner(meeting: Meeting, person, version: int, by) -> None:
 def set_method(meeting: Meeting, method, version: int, by) -> None:
     """The method chosen in the lobby (one of policy.methods_for the facilitator)."""
     _command(meeting, lambda: meeting.set_method(method, version, by))
+
+
+def hand_controls(meeting: Meeting, person, version: int, by) -> None:
+    """The facilitator lets a member steer, or (None) takes the controls back; the member
+    steering gives them back the same way."""
+    _command(meeting, lambda: meeting.hand_controls(person, version, by))
+
+
+def take_controls(meeting: Meeting, person, version: int) -> None:
+    """A member takes the controls once the facilitator has been away long enough."""
+    _command(meeting, lambda: meeting.take_controls(person, version))
+
+
+def _mark_facilitator(meeting: Meeting, mark) -> None:
+    """Write a change in the facilitator's presence (on the latest version: it races nobody's
+    press, so a command in between only means reading again) and show it on every screen."""
+    for _attempt in range(3):
+        before = meeting.version
+        try:
+            mark(meeting)
+        except StaleVersion:
+            meeting = Meeting.load(meeting.pk)
+            continue
+        if meeting.version != before:
+            broadcast.meeting_changed(meeting.pk)
+        return
+
+
+def facilitator_left(meeting_id: int) -> None:
+    """A facilitator's socket closed: if it was their last, the phones learn they are away."""
+    _mark_facilitator(
+        Meeting.load(meeting_id),
+        lambda meeting: policy.facilitator_connected(meeting) or meeting.facilitator_left(),
+    )
+
+
+def facilitator_back(meeting: Meeting) -> None:
+    """A facilitator's socket opened: no longer away, and controls a member took come back."""
+    _mark_facilitator(meeting, Meeting.facilitator_back)
 
 
 def reset_to_lobby(meeting: Meeting) -> None:

@@ -137,6 +137,9 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
     context["writes_reformulation"] = context["for_case_owner"] and policy.case_owner_writes(
         meeting, "reformulation"
     )
+    if meeting.facilitator_away_since and on_the_phone:  # live.js shows it once it lasts
+        context["away_since"] = epoch_ms(meeting.facilitator_away_since)
+        context["take_over_after"] = int(Meeting.TAKE_OVER_AFTER.total_seconds() * 1000)
     if variant in (Variant.MEMBER, Variant.CASE_OWNER):
         kinds = policy.allowed_kinds(meeting, is_case_owner=variant == Variant.CASE_OWNER)
         context["contribute_kinds"] = [(kind, ContributionKind(kind).label) for kind in kinds]

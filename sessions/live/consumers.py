@@ -26,6 +26,7 @@ from django.contrib import auth
 from django.utils import timezone, translation
 
 from .. import policy
+from ..actions import meeting as meeting_actions
 from ..models import Connection, Meeting
 from ..policy import AUDIENCE_VARIANTS, Audience, Viewer, sees_case_content, viewer_for
 from . import broadcast
@@ -170,6 +171,11 @@ def admit_together(consumers: list["MeetingConsumer"]) -> list[str | None]:
     if seeing := [c.channel_name for c in opened if c.sees_case]:
         Connection.objects.filter(channel_name__in=seeing).update(sees_case=True)
     _mark_present(snapshot_reads, opened)
+    for meeting_id in {c.meeting_id for c in opened if c.audience == Audience.FACILITATOR}:
+        try:  # back: controls a member took come back to the facilitator
+            meeting_actions.facilitator_back(snapshot_reads.get(meeting_id)[0])
+        except Exception:  # noqa: BLE001 -- the sockets are in; the facilitator can take them back by hand
+            logger.exception("the facilitator's return to meeting %s failed", meeting_id)
     cost = min((time.monotonic() - started) / len(consumers), MAX_STEP_COST)  # one stuck step is no trend
     MeetingConsumer.step_seconds += (cost - MeetingConsumer.step_seconds) * STEP_SMOOTHING
     return [snapshots.get(consumer) for consumer in consumers]
@@ -377,6 +383,8 @@ class MeetingConsumer(AsyncWebsocketConsumer):
         if self.groups_joined:
             await self.departures.run(self.channel_name)
             self._presence_changed()
+            if getattr(self, "audience", None) == Audience.FACILITATOR:
+                await database_sync_to_async(meeting_actions.facilitator_left)(self.meeting_id)
 
     async def receive(self, text_data=None, bytes_data=None):
         t1 = time.time() * 1000

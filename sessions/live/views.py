@@ -4,6 +4,7 @@ screen, the participants' phones, and joining by QR code."""
 import segno
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
@@ -100,44 +101,86 @@ def _set_method(meeting: Meeting, request: HttpRequest, version: int) -> None:
     actions.set_method(meeting, method, version, request.user)
 
 
-CHOICE_COMMANDS = {"case_owner": _set_case_owner, "method": _set_method}
+def _hand_controls(meeting: Meeting, request: HttpRequest, version: int) -> None:
+    """The member picked to steer; empty means the facilitator takes the controls back."""
+    chosen = request.POST.get("controller", "")
+    number = posted_number(chosen)
+    person = meeting.group.members().filter(pk=number).first() if number is not None else None
+    if chosen and person is None:
+        raise CommandNotAllowed(_("Kies een deelnemer uit de lijst."))
+    actions.hand_controls(meeting, person, version, request.user)
+
+
+CHOICE_COMMANDS = {"case_owner": _set_case_owner, "method": _set_method, "controls": _hand_controls}
+STALE = _("De bijeenkomst was intussen al veranderd; dit is de actuele stand.")
+
+
+def _run(write, request: HttpRequest) -> tuple[int, str]:
+    """A write on the version the screen showed: (200, "") or the status and the reason."""
+    version = posted_number(request.POST.get("version", ""))
+    if version is None:
+        return 400, _("Dit verzoek mist de versie van het scherm; herlaad de pagina.")
+    try:
+        write(version)
+    except StaleVersion:
+        return 409, str(STALE)
+    except CommandNotAllowed as error:
+        return 409, str(error)
+    return 200, ""
 
 
 @require_POST
 @login_or_admitted_device
 def command(request: HttpRequest, pk: int, name: str) -> HttpResponse:
-    """Run one facilitator command on the version the facilitator's screen showed.
+    """Run one command on the version the steering screen showed: the facilitator's, or the
+    phone of the member who has the controls (the choices stay the facilitator's).
 
     The meeting is loaded lean: a command is the start of every phase change's
     push, and its state goes out before anything is rendered (broadcast.command_applied).
     """
-    meeting = policy.get_meeting_for_facilitator(request, pk, load=_meeting_to_command)
+    meeting, viewer = policy.get_meeting_for_steering(request, pk, load=_meeting_to_command)
     if name not in actions.COMMANDS and name not in CHOICE_COMMANDS:
         raise Http404
-    version = posted_number(request.POST.get("version", ""))
-    status, notice = 200, ""
-    if version is None:
-        status, notice = 400, _("Dit verzoek mist de versie van het scherm; herlaad de pagina.")
+    if name in CHOICE_COMMANDS:
+        if not viewer.is_facilitator:
+            raise PermissionDenied
+        status, notice = _run(lambda version: CHOICE_COMMANDS[name](meeting, request, version), request)
     else:
-        try:
-            if name in CHOICE_COMMANDS:
-                CHOICE_COMMANDS[name](meeting, request, version)
-            else:
-                actions.run_command(meeting, name, version, request.user)
-        except StaleVersion:
-            status = 409
-            notice = _("De bijeenkomst was intussen al veranderd; dit is de actuele stand.")
-        except CommandNotAllowed as error:
-            status, notice = 409, str(error)
+        status, notice = _run(
+            lambda version: actions.run_command(meeting, name, version, viewer.person), request
+        )
     if not request.htmx:
-        return redirect("meetings:facilitate", pk=pk)
+        return redirect("meetings:facilitate" if viewer.is_facilitator else "meetings:participant", pk=pk)
     if status == 200:
         # The push redraws every screen, this one included: one path for the new state.
         return HttpResponse(status=204)
+    if not viewer.is_facilitator:
+        return HttpResponse(notice, status=status)  # shown beside the phone's controls
     meeting = Meeting.load(pk)
     context = broadcast.live_context(meeting, Variant.FACILITATOR, notice=notice)
     html = render_to_string("sessions/facilitator.html#phase_panel", context, request)
     return HttpResponse(html, status=status)
+
+
+@require_POST
+@login_or_admitted_device
+def controls(request: HttpRequest, pk: int) -> HttpResponse:
+    """A member takes the controls while the facilitator is away, or gives them back."""
+    meeting, viewer = policy.get_meeting_for_viewer(request, pk, load=_meeting_to_command)
+    if viewer.is_facilitator:
+        raise PermissionDenied  # the facilitator hands them over with the "controls" command
+    action = request.POST.get("action", "")
+    if action == "take":
+        status, notice = _run(lambda version: actions.take_controls(meeting, viewer.person, version), request)
+    elif action == "return" and policy.steers(meeting, viewer):
+        status, notice = _run(
+            lambda version: actions.hand_controls(meeting, None, version, viewer.person), request
+        )
+    else:
+        status, notice = 400, _("Dat kan hier niet.")
+    if not request.htmx:
+        return redirect("meetings:participant", pk=pk)
+    return HttpResponse(status=204) if status == 200 else HttpResponse(notice, status=status)
 
 
 @require_POST

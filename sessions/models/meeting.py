@@ -94,9 +94,17 @@ class Meeting(models.Model):
     turn = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # When the facilitator's laptop fails: a member steers. Handed over by the facilitator, or
+    # taken once the facilitator has been away TAKE_OVER_AFTER (and given back on their return).
+    controller = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    controls_taken = models.BooleanField(default=False)
+    facilitator_away_since = models.DateTimeField(null=True, blank=True)
     version = models.PositiveIntegerField(default=0)
 
     MAX_ROUNDS = 2
+    TAKE_OVER_AFTER = timedelta(minutes=2)
 
     class Meta:
         verbose_name = _("bijeenkomst")
@@ -125,7 +133,7 @@ class Meeting(models.Model):
     def load(cls, meeting_id: int) -> "Meeting":
         """The meeting with everything a page or a push renders, in a fixed number of queries."""
         meeting = cls.objects.select_related(
-            "group", "method", "case_owner", "facilitator", "case", "turn"
+            "group", "method", "case_owner", "facilitator", "case", "turn", "controller"
         ).get(pk=meeting_id)
         meeting.phases  # noqa: B018 -- loads and caches the method's phases
         return meeting
@@ -407,6 +415,8 @@ class Meeting(models.Model):
             status=self.Status.CLOSED,
             phase_deadline=None,
             paused_remaining=None,
+            controller=None,
+            controls_taken=False,
         )
 
     def case_owner_problem(self, user) -> str:
@@ -450,6 +460,43 @@ class Meeting(models.Model):
     def round_contributions(self):
         """This round's contributions: its number, with the case and case owner treated now."""
         return self.contributions.filter(round=self.round, case=self.case_id, case_owner=self.case_owner_id)
+
+    # --- who steers -----------------------------------------------------------
+
+    def hand_controls(self, person, expected_version: int, by=None) -> None:
+        """The facilitator lets a member steer (None: the facilitator steers alone again)."""
+        self._require_live()
+        if person is not None and not self.group.members().filter(pk=person.pk).exists():
+            raise CommandNotAllowed(_("De bediening gaat alleen naar een lid van de groep."))
+        if person is not None and person.pk == self.facilitator_id:
+            person = None
+        self._apply("hand_controls", expected_version, by, controller=person, controls_taken=False)
+
+    def take_controls(self, person, expected_version: int, now=None) -> None:
+        """A member takes the controls while the facilitator has been away long enough."""
+        self._require_live()
+        away = self.facilitator_away_since
+        if away is None or (now or timezone.now()) - away < self.TAKE_OVER_AFTER:
+            raise CommandNotAllowed(
+                _("De bediening overnemen kan pas als de begeleider twee minuten weg is.")
+            )
+        if self.controller_id is not None:
+            raise CommandNotAllowed(_("Iemand anders heeft de bediening al."))
+        self._apply("take_controls", expected_version, person, controller=person, controls_taken=True)
+
+    def facilitator_left(self) -> None:
+        """The facilitator's last socket closed: from now on they are away."""
+        if self.is_live and self.facilitator_away_since is None:
+            self._apply("facilitator_left", self.version, None, facilitator_away_since=timezone.now())
+
+    def facilitator_back(self) -> None:
+        """The facilitator is connected again: controls a member took come back."""
+        if self.facilitator_away_since is None and not self.controls_taken:
+            return
+        changes = {"facilitator_away_since": None}
+        if self.controls_taken:
+            changes.update(controller=None, controls_taken=False)
+        self._apply("facilitator_back", self.version, None, **changes)
 
     # --- the traject's calendar -------------------------------------------
 
@@ -523,6 +570,9 @@ class Meeting(models.Model):
             case=None,
             round=1,
             turn=None,
+            controller=None,
+            controls_taken=False,
+            facilitator_away_since=None,
         )
 
 

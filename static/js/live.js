@@ -258,7 +258,21 @@
     return (seconds < 0 ? "-" : "") + Math.floor(whole / 60) + ":" + (rest < 10 ? "0" : "") + rest;
   }
 
+  // The facilitator away (their laptop failed): said after a short while (a reload is not
+  // "away"), and after take-after any member may take the controls.
+  var AWAY_NOTICE_AFTER = 10000;
+
+  function drawAway() {
+    document.querySelectorAll("[data-away-since]").forEach(function (el) {
+      var away = Date.now() + offset - parseInt(el.dataset.awaySince, 10);
+      el.hidden = away < AWAY_NOTICE_AFTER;
+      var take = el.querySelector("[data-take-over]");
+      if (take) take.hidden = away < parseInt(el.dataset.takeAfter, 10);
+    });
+  }
+
   function drawCountdowns() {
+    drawAway();
     document.querySelectorAll("[data-testid=countdown]").forEach(function (el) {
       var remaining;
       if (el.dataset.paused === "true" && el.dataset.remaining !== "") {

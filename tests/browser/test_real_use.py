@@ -4,6 +4,7 @@ slip mid-meeting can be undone."""
 
 import re
 
+from django.db.models import F
 from django.utils import timezone
 from playwright.sync_api import expect
 
@@ -184,3 +185,56 @@ def test_nothing_typed_is_lost_when_the_phase_moves_on(live, demo):
     # Chromium logs the failed sends while offline and the refusal (400) as console errors.
     expected = ("ERR_INTERNET_DISCONNECTED", "htmx:sendError", "htmx:afterRequest", "Failed to load resource")
     assert [e for e in live.errors if not e.startswith(expected) and expected[0] not in e] == []
+
+
+def test_the_facilitator_steers_from_a_phone_hands_over_and_a_member_takes_over(live, demo):
+    facilitator = live.page(user("begeleider@example.org"), PHONE)  # the laptop failed
+    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
+    anna = live.page(user("lid1@example.org"), PHONE)
+    bram = live.page(user("lid2@example.org"), PHONE)
+    phones = [anna, bram]
+    for phone in phones:
+        phone.goto(f"/meetings/{demo.pk}/")
+        expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator.get_by_test_id("start-meeting").click()
+    next_phase(facilitator, phones, "analyse")
+    screenshot(facilitator, "phone-facilitator")
+
+    # Handed over: Bram's phone steers, everyone sees who does.
+    facilitator.get_by_test_id("controller-choice").select_option(label="Bram Jansen")
+    facilitator.get_by_test_id("hand-controls").click()
+    expect(bram.get_by_test_id("member-controls")).to_be_visible()
+    expect(anna.get_by_test_id("member-controls")).to_be_hidden()
+    expect(anna.get_by_test_id("controller-notice")).to_contain_text("Bram heeft nu de bediening")
+    expect(facilitator.get_by_test_id("controller")).to_contain_text("Bram Jansen")
+    bram.get_by_test_id("member-controls").get_by_test_id("next-phase").click()
+    for page in [facilitator, *phones]:
+        expect(page.get_by_test_id("phase")).to_have_attribute("data-phase", "bewustwording")
+    screenshot(bram, "phone-member-controls")
+    bram.get_by_test_id("return-controls").click()
+    expect(bram.get_by_test_id("member-controls")).to_have_count(0)
+
+    # The facilitator's page is gone for two minutes: a member may take over.
+    facilitator.close()
+    deadline = timezone.now().timestamp() + 10
+    while Meeting.objects.get(pk=demo.pk).facilitator_away_since is None:
+        assert timezone.now().timestamp() < deadline, "the facilitator was never marked away"
+        anna.wait_for_timeout(100)
+    expect(anna.get_by_test_id("take-controls")).to_be_hidden()  # not yet
+    # Two minutes pass (the server runs in another process: Anna's phone reads it on a reload).
+    away = timezone.now() - Meeting.TAKE_OVER_AFTER
+    Meeting.objects.filter(pk=demo.pk).update(facilitator_away_since=away, version=F("version") + 1)
+    anna.reload()
+    expect(anna.get_by_test_id("facilitator-away")).to_be_visible()
+    anna.get_by_test_id("take-controls").click()
+    expect(anna.get_by_test_id("member-controls")).to_be_visible()
+    expect(bram.get_by_test_id("controller-notice")).to_contain_text("Anna heeft nu de bediening")
+    anna.get_by_test_id("member-controls").get_by_test_id("next-phase").click()
+    expect(bram.get_by_test_id("phase")).to_have_attribute("data-phase", "advies")
+
+    # Back: the controls return to the facilitator.
+    laptop = live.page(user("begeleider@example.org"), LAPTOP)
+    laptop.goto(f"/meetings/{demo.pk}/facilitate/")
+    expect(anna.get_by_test_id("member-controls")).to_have_count(0)
+    expect(laptop.get_by_test_id("controller")).to_have_count(0)
+    assert live.errors == []
