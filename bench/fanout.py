@@ -10,6 +10,7 @@ reach one of them (socket URL and headers, and the command request).
 import asyncio
 import json
 import random
+import statistics
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -42,6 +43,10 @@ class Stats:
     push_bytes: list[int] = field(default_factory=list)
     closed_early: int = 0  # sockets the server closed before the benchmark did
     closing: bool = False
+    # The facilitator's own screen (the one that pressed) against the phones' median, per change.
+    facilitator_ms: list[float] = field(default_factory=list)
+    phones_median_ms: list[float] = field(default_factory=list)
+    facilitator_behind: int = 0  # changes where the facilitator's page was later than the median phone
 
 
 class Room:
@@ -57,6 +62,7 @@ class Room:
         self.arrivals: dict[int, dict[int, float]] = defaultdict(dict)  # first frame of a version
         self.complete: dict[int, dict[int, float]] = defaultdict(dict)  # first one with fragments
         self.waiters: dict[int, asyncio.Event] = {}
+        self.facilitator_arrivals: dict[int, float] = {}  # first frame of a version on the facilitator's page
         self.busy = False
 
     def seen(self, socket: int, message: dict, at: float) -> None:
@@ -92,6 +98,10 @@ class Target:
         """The path and headers of the POST that makes the next change."""
         raise NotImplementedError
 
+    def facilitator_socket(self, room: Room) -> tuple[str, dict] | None:
+        """The URL and headers of the facilitator's own page socket, if the target has one."""
+        return None
+
 
 class ProjectTarget(Target):
     def __init__(self, label: str, port: int, phases: list[str], socket_ports: tuple = ()):
@@ -121,6 +131,10 @@ class ProjectTarget(Target):
             "HX-Request": "true",
         }
         return f"/meetings/{room.key}/command/{name}/", headers
+
+    def facilitator_socket(self, room):
+        headers = {"Origin": self.origin, "Cookie": f"sessionid={room.facilitator_session}"}
+        return f"ws://127.0.0.1:{self.port}/ws/meetings/{room.key}/", headers
 
 
 class FloorTarget(Target):
@@ -268,6 +282,33 @@ async def open_all(
     return [pair for pair in opened if pair]
 
 
+async def _listen_as_facilitator(ws, room: Room) -> None:
+    """When each version first reaches the facilitator's own screen."""
+    try:
+        async for raw in ws:
+            message = json.loads(raw)
+            if message.get("type") in ("state", "push", "snapshot"):
+                room.facilitator_arrivals.setdefault(message["version"], time.perf_counter())
+    except ConnectionClosed:
+        pass
+
+
+async def open_facilitators(target: Target, rooms: list[Room]) -> list:
+    """One facilitator page socket per room (not counted among the room's sockets)."""
+    opened = []
+    for room in rooms:
+        where = target.facilitator_socket(room)
+        if where is None:
+            continue
+        url, headers = where
+        ws = await connect(
+            url, additional_headers=headers, open_timeout=60, ping_interval=None, max_size=2**22
+        )
+        await asyncio.wait_for(ws.recv(), 60)  # the snapshot
+        opened.append((ws, asyncio.create_task(_listen_as_facilitator(ws, room))))
+    return opened
+
+
 async def close_all(sockets: list, stats: Stats) -> None:
     async def close(ws, task):
         try:
@@ -306,7 +347,13 @@ async def change(target: Target, room: Room, stats: Stats, record: bool = True) 
         stats.lost += room.size - len(room.complete[expected])
     else:
         if record:
-            stats.latencies_ms.append((max(room.arrivals[expected].values()) - started) * 1000)
+            arrivals = room.arrivals[expected].values()
+            stats.latencies_ms.append((max(arrivals) - started) * 1000)
+            if expected in room.facilitator_arrivals:
+                own, median = room.facilitator_arrivals[expected], statistics.median(arrivals)
+                stats.facilitator_ms.append((own - started) * 1000)
+                stats.phones_median_ms.append((median - started) * 1000)
+                stats.facilitator_behind += own > median
             stats.complete_ms.append((max(room.complete[expected].values()) - started) * 1000)
             stats.post_ms.append((answered - started) * 1000)
     del room.waiters[expected]

@@ -87,6 +87,7 @@ def markdown(mode_name: str, mode: dict, args, about: dict, results: list[dict])
             text + f"the POST itself took p50 {_ms(r['post']['p50'])} ms, p99 {_ms(r['post']['p99'])} ms"
         )
     lines += _big_room(results)
+    lines += _facilitator_screen(results)
     problems = [
         f"{r['label']}: {r['connect_failures']} sockets failed to open {r['failure_kinds'] or ''}, "
         f"{r['not_snapshot_first']} "
@@ -174,6 +175,29 @@ def markdown(mode_name: str, mode: dict, args, about: dict, results: list[dict])
             lines.append(text)
     lines += _weight_and_memory(about, results)
     return "\n".join(lines) + "\n"
+
+
+def _facilitator_screen(results: list[dict]) -> list[str]:
+    """The facilitator's own page against the phones, per change (issue 15: it was the last)."""
+    measured = [r for r in results if r.get("facilitator", {}).get("n")]
+    if not measured:
+        return []
+    lines = [
+        "",
+        "The facilitator's own screen (the one that pressed) against the phones: ms from just before "
+        "the POST until its page has the new state, next to the median phone of the same change:",
+        "",
+        "| server | changes | facilitator p50 | facilitator p95 | phones' median p50 | phones' median p95 "
+        "| facilitator behind the phones' median in |",
+        "|---|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in measured:
+        own, phones = r["facilitator"], r["phones_median"]
+        lines.append(
+            f"| {r['label']} | {own['n']} | {_ms(own['p50'])} | {_ms(own['p95'])} | {_ms(phones['p50'])} "
+            f"| {_ms(phones['p95'])} | {r['facilitator_behind']} of {own['n']} changes |"
+        )
+    return lines
 
 
 def _big_room(results: list[dict]) -> list[str]:

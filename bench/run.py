@@ -93,6 +93,9 @@ def _pass_result(target, stats: fanout.Stats, sockets: list) -> dict:
         "statuses": dict(stats.statuses),
         "closed_early": stats.closed_early,
         "push_bytes": int(statistics.median(stats.push_bytes)) if stats.push_bytes else 0,
+        "facilitator": summary(stats.facilitator_ms),
+        "phones_median": summary(stats.phones_median_ms),
+        "facilitator_behind": stats.facilitator_behind,
     }
 
 
@@ -105,6 +108,7 @@ async def fanout_pass(target, rooms, changes: int, rng, concurrency: int, after=
     await fanout.wait_idle(target, rooms[0])  # the disconnects of an earlier pass are done
     rss_before = weight.rss_kb(pid) if pid else None
     sockets = await fanout.open_all(target, rooms, stats)
+    facilitators = await fanout.open_facilitators(target, rooms)
     say(f"{len(sockets)} sockets open in {stats.connect_seconds:.1f} s")
     memory = {}
     if pid:
@@ -123,7 +127,7 @@ async def fanout_pass(target, rooms, changes: int, rng, concurrency: int, after=
         say(f"{changes} changes in {time.perf_counter() - started:.1f} s")
         extra = await after() if after else {}
     finally:
-        await fanout.close_all(sockets, stats)
+        await fanout.close_all(sockets + facilitators, stats)
         say("closed")
     return {**_pass_result(target, stats, sockets), **extra, **({"memory": memory} if memory else {})}
 
