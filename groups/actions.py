@@ -5,6 +5,7 @@ after its commit. Who may call them is groups.policy's part, asked by the views.
 """
 
 from collections.abc import Callable
+from functools import partial
 
 from django.db import transaction
 from django.db.models import F, Max
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy
 from intervisie import emails
 
 from .models import Agreement, AgreementAcceptance, IntervisionGroup, Invitation, Membership
-from .signals import agreements_changed
+from .signals import agreements_changed, group_started
 
 Absolute = Callable[[str], str]  # a path made into an absolute URL (request.build_absolute_uri)
 
@@ -159,6 +160,9 @@ def save_group(form, coordinator, draft: bool, absolute: Absolute) -> Intervisio
                 m.user for m in group.memberships.select_related("user") if m.user.has_usable_password()
             ]
         transaction.on_commit(lambda: _send_invitations(absolute, group, invitations, added_users))
+        if was_draft:
+            started = partial(group_started.send, IntervisionGroup, group=group, absolute=absolute)
+            transaction.on_commit(started)
         if changes:
             transaction.on_commit(lambda: _tell_the_facilitator(absolute, group, changes))
     return group

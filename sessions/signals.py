@@ -10,10 +10,10 @@ from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from groups.models import AgreementAcceptance, Membership
-from groups.signals import agreements_changed
+from groups.signals import agreements_changed, group_started
 
 from .actions.access import recheck_access
-from .actions.traject import hand_over_meetings
+from .actions.traject import hand_over_meetings, mail_schedule
 
 
 @receiver(post_delete, sender=Membership)
@@ -43,3 +43,8 @@ def agreements_renewed(sender, group, **kwargs) -> None:
 def logged_out(sender, request, user, **kwargs) -> None:
     if user is not None:
         recheck_access([user.pk])
+
+
+@receiver(group_started)
+def group_started_with_meetings(sender, group, absolute, **kwargs) -> None:
+    mail_schedule(group, absolute("/").rstrip("/"))  # planned while a draft: to the calendars now

@@ -13,7 +13,11 @@ from ..traject import ics
 
 
 def _mail_meetings(base: str, group, meetings, template: str, method: str) -> None:
-    """The schedule, a change or a cancellation, with an .ics per person that updates their calendar."""
+    """The schedule, a change or a cancellation, with an .ics per person that updates their calendar.
+
+    A draft group tells nobody yet: its upcoming meetings go out when it starts (mail_schedule)."""
+    if group.draft or not meetings:
+        return
     context = {
         "group": group,
         "meetings": meetings,
@@ -42,6 +46,12 @@ def plan_traject(group, facilitator, planned, place: str, base: str) -> list[Mee
         ]
         transaction.on_commit(lambda: _mail_meetings(base, group, created, "schedule", "REQUEST"))
     return created
+
+
+def mail_schedule(group, base: str) -> None:
+    """The group's upcoming meetings, to everybody in it (a draft group that has just started)."""
+    upcoming = [meeting for meeting in group.meetings.order_by("scheduled_start") if meeting.is_upcoming]
+    _mail_meetings(base, group, upcoming, "schedule", "REQUEST")
 
 
 def add_meeting(group, facilitator, start, end, place: str, base: str) -> Meeting:

@@ -8,6 +8,7 @@ from django.urls import reverse
 from groups.forms import parse_people
 from groups.models import IntervisionGroup, Invitation, Membership
 from tests.conftest import client_for, make_user
+from tests.traject.test_calendar import schedule
 
 MEMBERS = "\n".join(f"Lid{n} Achternaam <nieuw{n}@example.org>" for n in range(1, 7))
 
@@ -285,3 +286,27 @@ def test_a_group_that_started_cannot_go_back_to_draft(coordinator):
     group.refresh_from_db()
     assert not group.draft
     assert group.invitations.count() == 7
+
+
+def test_a_draft_groups_schedule_goes_out_when_the_group_starts(coordinator, member, facilitator, method):
+    members = MEMBERS + f"\n{member.first_name} <{member.email}>"
+    create(client_for(coordinator), members=members, draft=True)
+    group = IntervisionGroup.objects.get(name="Groep Noord")
+    group.memberships.create(user=facilitator, role="facilitator")
+    schedule(client_for(coordinator), group, count="6")
+    assert group.meetings.count() == 6 and mail.outbox == []  # nobody is told of a draft
+
+    data = {
+        "name": group.name,
+        "time_zone": "Europe/Amsterdam",
+        "facilitator_name": facilitator.first_name,
+        "facilitator_email": facilitator.email,
+        "members_text": members,
+        "save": "1",
+    }
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        client_for(coordinator).post(reverse("groups:edit", args=[group.pk]), data)
+    schedules = [message for message in mail.outbox if message.attachments]
+    assert {message.to[0] for message in schedules} >= {member.email, facilitator.email}
+    assert all(message.attachments[0][1].count("BEGIN:VEVENT") == 6 for message in schedules)
+    assert all("http" in message.body for message in schedules)
