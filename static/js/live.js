@@ -329,6 +329,9 @@
       if (status >= 200 && status < 300) forgetDrafts(form); // sent: its text is the group's now
       else if (status === 400 || status === 409) keepDrafts(form); // refused: shown with the reason, kept
     }
+    if (form && form.tagName === "FORM" && form.getAttribute("hx-swap") === "none") {
+      showRefusal(form, status === 400 || status === 409 ? event.detail.xhr.responseText : "");
+    }
     if (status === 204 && !(socket && socket.readyState === WebSocket.OPEN)) refresh(false);
     showError(status >= 400 && status !== 409 && status !== 400 ? "server" : null);
   });
@@ -573,6 +576,25 @@
     saveDraft(field, false);
     dropKept(entry);
     field.focus();
+  }
+
+  // A refusal with nowhere to be swapped in (hx-swap="none": a vote, a mark) is said next to
+  // the control that asked, in the words of the server.
+  function showRefusal(form, text) {
+    var note = form.querySelector(".refusal");
+    var reason = new DOMParser().parseFromString(text, "text/html").body.textContent.trim();
+    if (!reason) {
+      if (note) note.remove();
+      return;
+    }
+    if (!note) {
+      note = document.createElement("p");
+      note.className = "error refusal";
+      note.setAttribute("role", "alert");
+      note.dataset.testid = "refusal";
+      form.appendChild(note);
+    }
+    note.textContent = reason;
   }
 
   function showError(kind) {

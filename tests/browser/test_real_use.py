@@ -238,3 +238,20 @@ def test_the_facilitator_steers_from_a_phone_hands_over_and_a_member_takes_over(
     expect(anna.get_by_test_id("member-controls")).to_have_count(0)
     expect(laptop.get_by_test_id("controller")).to_have_count(0)
     assert live.errors == []
+
+
+def test_a_refused_vote_says_why_next_to_the_button(live, demo):
+    phone = live.page(user("lid2@example.org"), PHONE)
+    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
+    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
+    phone.goto(f"/meetings/{demo.pk}/")
+    expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator.get_by_test_id("start-meeting").click()
+    vote = phone.get_by_test_id("brought-case").first.locator("form").filter(has=phone.get_by_test_id("vote"))
+    expect(vote).to_be_visible()
+    # The phase moves on where this phone does not hear it (no push from this process).
+    Meeting.objects.filter(pk=demo.pk).update(phase="analyse")
+    vote.get_by_test_id("vote").click()
+    expect(vote.get_by_test_id("refusal")).to_have_text("Dat kan in deze fase niet (meer).")
+    screenshot(phone, "phone-refused-vote")
+    assert [e for e in live.errors if "status of 409" not in e] == []
