@@ -81,6 +81,15 @@ def countdown_text(meeting: Meeting) -> str:
     return format_remaining(0)
 
 
+def meeting_clock(meeting: Meeting) -> dict:
+    """What the facilitator's meeting clock projects the end from (with the countdown's state):
+    the planned end, and the planned length of this round's phases after the current one."""
+    return {
+        "planned_end": epoch_ms(meeting.scheduled_end),
+        "rest_ms": meeting.minutes_after_current * 60_000,
+    }
+
+
 def presence(meeting: Meeting) -> dict:
     """Who is connected now and which phones wait to be admitted (facilitator only)."""
     fresh_since = timezone.now() - Connection.STALE_AFTER
@@ -149,6 +158,7 @@ def live_context(meeting: Meeting, variant: str, with_presence: bool = True, **e
             context["evaluation_form"] = EvaluationForm()
     if variant == Variant.FACILITATOR:
         context["asks_first"] = policy.asks_first(meeting)
+        context["clock"] = meeting_clock(meeting)
         if meeting.status == Meeting.Status.SCHEDULED:
             context["methods"] = list(policy.methods_for(meeting.facilitator))
         if with_presence:

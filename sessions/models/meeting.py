@@ -180,6 +180,13 @@ class Meeting(models.Model):
         return self.phases[index + 1] if index is not None and index + 1 < len(self.phases) else None
 
     @property
+    def minutes_after_current(self) -> int:
+        """The planned minutes of this round's phases after the current one (a second case that
+        may follow is not counted: the facilitator decides on it at the end)."""
+        index = self.phase_index
+        return sum(phase.minutes for phase in self.phases[index + 1 :]) if index is not None else 0
+
+    @property
     def may_take_second_case(self) -> bool:
         """After the last phase of the first case, the phases can run again for a second one."""
         return self.is_live and self.next_phase is None and self.round < self.MAX_ROUNDS

@@ -194,6 +194,8 @@
         if (again) again.focus();
       }
     });
+    learnShortcuts();
+    runPendingShortcut();
     if (message.phase !== phase) {
       phase = message.phase;
       root.dataset.phase = phase;
@@ -223,7 +225,10 @@
   function holdStaleControls(current) {
     document.querySelectorAll('form input[name="version"]').forEach(function (input) {
       if (parseInt(input.value, 10) >= current) return;
-      input.form.querySelectorAll("button, select").forEach(function (control) { control.disabled = true; });
+      input.form.querySelectorAll("button, select").forEach(function (control) {
+        control.disabled = true;
+        control.dataset.held = "true";
+      });
     });
   }
 
@@ -271,23 +276,175 @@
     });
   }
 
+  // Milliseconds left on a countdown (negative when overrun), or null when no timer runs.
+  function remainingOf(el) {
+    if (el.dataset.paused === "true" && el.dataset.remaining !== "") return parseInt(el.dataset.remaining, 10);
+    if (el.dataset.deadline) return parseInt(el.dataset.deadline, 10) - (Date.now() + offset);
+    return null;
+  }
+
   function drawCountdowns() {
     drawAway();
     document.querySelectorAll("[data-testid=countdown]").forEach(function (el) {
-      var remaining;
-      if (el.dataset.paused === "true" && el.dataset.remaining !== "") {
-        remaining = parseInt(el.dataset.remaining, 10);
-      } else if (el.dataset.deadline) {
-        remaining = parseInt(el.dataset.deadline, 10) - (Date.now() + offset);
-      } else {
-        return;
-      }
+      var remaining = remainingOf(el);
+      if (remaining === null) return;
+      watchDeadline(el, remaining);
       var text = format(remaining);
       if (el.textContent !== text) el.textContent = text;
       var total = parseInt(el.dataset.total, 10);
       var level = remaining < 0 ? "overrun" : total && remaining <= total * 0.05 ? "critical" : total && remaining <= total * 0.2 ? "warning" : "";
       if (el.dataset.level !== level) el.dataset.level = level;
     });
+    drawMeetingClock();
+    drawSound();
+  }
+
+  // --- time's up: chime, vibration, flash ----------------------------------------------
+  // When a countdown crosses 0:00 while the page is open (it was seen above zero for this
+  // deadline, and is at most SIGNAL_WINDOW past it), once per deadline and never while paused:
+  // the facilitator's laptop and the presenter screen chime (unless muted), phones vibrate,
+  // and the countdown flashes on every screen. A reload, reconnect or snapshot after the
+  // deadline signals nothing: the countdown was not seen above zero then.
+  // Browsers allow sound only after a click or key press on the page: the first one creates
+  // the AudioContext; until then a chime is counted (data-chimes) but silent.
+
+  var SIGNAL_WINDOW = 5000;
+  var FLASH_FOR = 4000;
+  var MUTED = "intervisie-chime-muted"; // per browser: the laptop and its presenter tab share it
+  var CHIMES = document.body.classList.contains("facilitator") || document.body.classList.contains("presenter");
+  var VIBRATES = document.body.classList.contains("participant");
+  var armed = null; // a deadline seen with time left: crossing it signals
+  var signalled = null; // the last deadline signalled
+  var flashUntil = 0;
+  var audio = null;
+
+  function watchDeadline(el, remaining) {
+    var deadline = el.dataset.paused === "true" ? "" : el.dataset.deadline;
+    if (deadline && remaining > 0) armed = deadline;
+    else if (deadline && deadline === armed && remaining > -SIGNAL_WINDOW) {
+      armed = null;
+      signalled = deadline;
+      timeUp();
+    }
+    if (signalled && el.dataset.deadline === signalled) el.dataset.signalled = "true";
+    else if (el.dataset.signalled) delete el.dataset.signalled;
+    el.classList.toggle("time-up", Date.now() < flashUntil);
+  }
+
+  function timeUp() {
+    flashUntil = Date.now() + FLASH_FOR;
+    if (VIBRATES && navigator.vibrate) {
+      try { navigator.vibrate([300, 150, 300]); } catch (e) { /* not allowed here */ }
+    }
+    if (CHIMES && !muted()) chime();
+  }
+
+  function muted() {
+    try { return localStorage.getItem(MUTED) === "1"; } catch (e) { return false; }
+  }
+
+  // Two soft tones, generated: no audio file to load.
+  function chime() {
+    root.dataset.chimes = (parseInt(root.dataset.chimes, 10) || 0) + 1;
+    if (!audio || audio.state !== "running") return; // no click or key press yet: silent
+    try {
+      [880, 660].forEach(function (frequency, i) {
+        var start = audio.currentTime + i * 0.35;
+        var tone = audio.createOscillator();
+        var volume = audio.createGain();
+        tone.type = "sine";
+        tone.frequency.value = frequency;
+        volume.gain.setValueAtTime(0.0001, start);
+        volume.gain.exponentialRampToValueAtTime(0.3, start + 0.02);
+        volume.gain.exponentialRampToValueAtTime(0.0001, start + 0.6);
+        tone.connect(volume).connect(audio.destination);
+        tone.start(start);
+        tone.stop(start + 0.65);
+      });
+    } catch (e) { /* no sound, then: the flash still shows */ }
+  }
+
+  function unlockAudio() {
+    if (!CHIMES) return;
+    try {
+      var Context = window.AudioContext || window.webkitAudioContext;
+      if (!audio && Context) audio = new Context();
+      if (audio && audio.state === "suspended") audio.resume().then(drawSound, function () { /* still locked */ });
+    } catch (e) { /* no Web Audio here */ }
+    drawSound();
+  }
+
+  // The mute toggle (facilitator) and the presenter's hint that sound waits for a click.
+  function drawSound() {
+    var off = muted();
+    document.querySelectorAll("#mute-chime").forEach(function (button) {
+      var pressed = off ? "true" : "false";
+      if (button.getAttribute("aria-pressed") !== pressed) button.setAttribute("aria-pressed", pressed);
+    });
+    if (!CHIMES) return;
+    var sound = off ? "muted" : audio && audio.state === "running" ? "on" : "locked";
+    if (root.dataset.sound !== sound) root.dataset.sound = sound;
+    var hint = document.getElementById("audio-hint");
+    if (hint) hint.hidden = sound !== "locked" || phase === "closed";
+  }
+
+  document.addEventListener("click", function (event) {
+    if (!event.target.closest || !event.target.closest("#mute-chime")) return;
+    try {
+      if (muted()) localStorage.removeItem(MUTED);
+      else localStorage.setItem(MUTED, "1");
+    } catch (e) { /* private mode: the chime stays as it was */ }
+    drawSound();
+  });
+  document.addEventListener("pointerdown", unlockAudio, true);
+  document.addEventListener("keydown", unlockAudio, true);
+  window.addEventListener("storage", function (event) { if (event.key === MUTED) drawSound(); });
+
+  // --- meeting clock (facilitator) --------------------------------------------------------
+  // The planned end against the projected end: the current phase's deadline (now + what is
+  // left while paused; now once overrun) plus the planned minutes of this round's phases
+  // after it. Drawn from the data attributes the server renders and the countdown's, with the
+  // same clock offset; it moves as time passes (while paused, or overrun), without server ticks.
+
+  var clockFormat = null;
+
+  function formatTime(ms, timeZone) {
+    if (!clockFormat) {
+      var options = { hour: "2-digit", minute: "2-digit", hourCycle: "h23" };
+      try {
+        clockFormat = new Intl.DateTimeFormat(document.documentElement.lang || undefined, Object.assign({ timeZone: timeZone }, options));
+      } catch (e) {
+        clockFormat = new Intl.DateTimeFormat(undefined, options); // an unknown time zone: this device's
+      }
+    }
+    return clockFormat.format(new Date(ms));
+  }
+
+  function toMinute(ms) {
+    return Math.round(ms / 60000) * 60000;
+  }
+
+  function drawText(el, text) {
+    if (el && el.textContent !== text) el.textContent = text;
+  }
+
+  function drawMeetingClock() {
+    var clock = document.getElementById("meeting-clock");
+    var projected = clock && clock.querySelector("[data-testid=projected-end]");
+    var status = clock && clock.querySelector("[data-testid=schedule-status]");
+    var countdown = document.querySelector("[data-testid=countdown]");
+    var remaining = countdown ? remainingOf(countdown) : null;
+    if (!projected || !status || remaining === null) return;
+    // Both ends to the minute, the difference between what is shown.
+    var end = toMinute(Date.now() + offset + Math.max(0, remaining) + (parseInt(clock.dataset.restMs, 10) || 0));
+    var planned = toMinute(parseInt(clock.dataset.plannedEnd, 10));
+    var minutes = Math.round((end - planned) / 60000);
+    drawText(projected, formatTime(end, clock.dataset.timeZone));
+    drawText(clock.querySelector("[data-testid=planned-end]"), formatTime(planned, clock.dataset.timeZone));
+    var state = minutes > 0 ? "late" : minutes < 0 ? "early" : "onTime";
+    drawText(status, clock.dataset[state].replace("{n}", Math.abs(minutes)));
+    if (status.dataset.state !== state) status.dataset.state = state;
+    if (status.dataset.minutes !== String(minutes)) status.dataset.minutes = minutes;
   }
 
   // --- screen wake lock ----------------------------------------------------------------
@@ -311,15 +468,46 @@
     var tag = (event.target.tagName || "").toLowerCase();
     if (tag === "input" || tag === "textarea" || tag === "select" || event.target.isContentEditable) return;
     var key = event.key === "ArrowRight" ? "n" : event.key === "ArrowLeft" ? "b" : event.key.toLowerCase();
-    var buttons = document.querySelectorAll("button[data-shortcut]");
-    for (var i = 0; i < buttons.length; i++) {
-      if (buttons[i].dataset.shortcut === key && !buttons[i].disabled) {
-        event.preventDefault();
-        buttons[i].click();
-        return;
-      }
+    var button = shortcutButton(key);
+    // A command's state is here but not yet its buttons (held, or not drawn yet): the key
+    // is pressed on the new ones when they arrive.
+    var waiting = drawnVersion < version || (button && button.dataset.held);
+    if (button && !button.disabled && !waiting) {
+      event.preventDefault();
+      button.click();
+    } else if (waiting && (button || (hasShortcuts && key.length === 1))) {
+      event.preventDefault();
+      pendingShortcut = { key: key, until: Date.now() + PENDING_SHORTCUT_FOR };
     }
   });
+
+  var pendingShortcut = null;
+  var PENDING_SHORTCUT_FOR = 3000;
+  var hasShortcuts = false; // the facilitator's page: the next fragments may bring the key's button
+
+  function learnShortcuts() {
+    hasShortcuts = hasShortcuts || !!document.querySelector("button[data-shortcut]");
+  }
+
+  function shortcutButton(key) {
+    var matching = Array.prototype.filter.call(document.querySelectorAll("button[data-shortcut]"), function (button) {
+      return button.dataset.shortcut === key;
+    });
+    return matching.filter(function (button) { return !button.disabled; })[0] || matching[0] || null;
+  }
+
+  function runPendingShortcut() {
+    if (!pendingShortcut) return;
+    var pending = pendingShortcut;
+    var button = shortcutButton(pending.key);
+    if (Date.now() > pending.until) {
+      pendingShortcut = null;
+      return;
+    }
+    if (!button || button.dataset.held || drawnVersion < version) return; // not yet: the fragments follow
+    pendingShortcut = null;
+    if (!button.disabled) button.click();
+  }
 
   // A command answered 204 is drawn by its push; without a socket, reconnect for a snapshot.
   document.addEventListener("htmx:afterRequest", function (event) {
@@ -626,6 +814,7 @@
   setInterval(drawCountdowns, 200);
   drawCountdowns();
   markMine(root);
+  learnShortcuts();
   restoreDrafts(root);
   showOutbox();
   showKept();
