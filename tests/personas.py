@@ -19,8 +19,9 @@ EARLIER_CANARY = "Kanarie-vorige-4417"  # content of a meeting held before "join
 
 @pytest.fixture
 def world(db, method):
-    """One group with a live meeting in the analysis phase, a meeting held a week before, and a
-    person for every persona; all but "joined_later" have been in the group for a year."""
+    """One group with a live meeting in the analysis phase, a meeting held a week before, one
+    planned for next week, and a person for every persona; all but "joined_later" have been in
+    the group for a year."""
     group = IntervisionGroup.objects.create(name="Matrixgroep")
     people = {
         name: make_user(f"{name}@example.org", name.title())
@@ -116,6 +117,14 @@ def world(db, method):
         stayed=3,
         critical=3,
         take_away=CANARY,
+    )
+    next_week = timezone.now() + timedelta(days=7)
+    Meeting.objects.create(  # the next one: members answer whether they come
+        group=group,
+        facilitator=people["facilitator"],
+        method=method,
+        scheduled_start=next_week,
+        scheduled_end=next_week + timedelta(hours=2),
     )
     waiting = JoinRequest.objects.create(meeting=meeting, user=people["waiter"])
     admitted = JoinRequest.objects.create(meeting=meeting, user=people["device"], status="admitted")
