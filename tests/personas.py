@@ -32,6 +32,7 @@ def world(db, method):
             "pending",
             "device",
             "waiter",
+            "second_waiter",
             "outsider",
             "other",
             "joined_later",
@@ -41,7 +42,7 @@ def world(db, method):
     Membership.objects.create(
         group=group, user=people["facilitator"], role=Membership.Role.FACILITATOR, joined_at=long_ago
     )
-    for name in ["member", "case_owner", "pending", "device", "waiter"]:
+    for name in ["member", "case_owner", "pending", "device", "waiter", "second_waiter"]:
         Membership.objects.create(group=group, user=people[name], joined_at=long_ago)
     Membership.objects.create(group=group, user=people["joined_later"], joined_at=yesterday)
     other_group = IntervisionGroup.objects.create(name="Andere groep")
@@ -127,6 +128,7 @@ def world(db, method):
         scheduled_end=next_week + timedelta(hours=2),
     )
     waiting = JoinRequest.objects.create(meeting=meeting, user=people["waiter"])
+    JoinRequest.objects.create(meeting=meeting, user=people["second_waiter"])  # one to admit, one to refuse
     admitted = JoinRequest.objects.create(meeting=meeting, user=people["device"], status="admitted")
     invited = make_user("new@example.org", "Nieuw")
     invited.set_unusable_password()

@@ -37,6 +37,10 @@ those of LAST_ROUTES. A press whose button is gone by then (the meeting ended, t
 phone was admitted) is skipped and printed; a page an earlier press made unreachable is skipped
 for pressing (it was visited before any press). Every persona gets a fresh world (the test is
 parametrized), so one persona's presses never change another's pages.
+
+Left out, on purpose: /favicon.ico beside a page that is not HTML (Chromium asks for it beside
+data.json; the app names its icon in base.html); calendars (.ics) are downloads, checked by
+status only.
 """
 
 import pytest
@@ -416,7 +420,8 @@ def test_every_page_of_django_is_listed():
 
 
 def test_it_finds_a_press_that_sends_nothing(live):
-    """The classic bug: a required select in a closed <details> blocks the other submit button."""
+    """The classic bug: a required select in a closed <details> blocks the other submit button;
+    and a button that does nothing, and an inline script the Content-Security-Policy refuses."""
     watcher = Watcher(live, None, PHONE, "self-test")
     html = """<form method="post" action="/nowhere/">
       <button type="submit" name="response" value="yes">Ik ben erbij</button>
@@ -425,8 +430,12 @@ def test_it_finds_a_press_that_sends_nothing(live):
         <button type="submit" name="response" value="no">Afmelden</button>
       </details>
     </form>
-    <button type="button">Doet niets</button>"""
-    watcher.page.route("**/page/", lambda route: route.fulfill(body=html, content_type="text/html"))
+    <button type="button">Doet niets</button>
+    <script>document.title = "inline, refused by the policy";</script>"""
+    policy = {"Content-Security-Policy": "script-src 'self'"}
+    watcher.page.route(
+        "**/page/", lambda route: route.fulfill(body=html, content_type="text/html", headers=policy)
+    )
     watcher.page.route("**/nowhere/", lambda route: route.fulfill(body="ok", content_type="text/html"))
     buttons = [button["key"] for button in (watcher.visit(f"{live.url}/page/") and watcher.buttons())]
     assert len(buttons) == 3
@@ -437,4 +446,5 @@ def test_it_finds_a_press_that_sends_nothing(live):
     assert "Doet niets" in found and "sent nothing" in found
     assert "is not focusable" in found  # Chromium's own word for it, as a console error
     assert "|no|" not in found, "the cancel button opens its <details> and picks a reason"
-    assert len(watcher.problems) == 3, found
+    assert "CSP violation: script-src" in found
+    assert len([problem for problem in watcher.problems if "script" not in problem]) == 3, found
