@@ -45,6 +45,7 @@ status only.
 
 import pytest
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.auth.tokens import default_token_generator
 from django.urls import Resolver404, resolve, reverse
 from django.utils.encoding import force_bytes
@@ -175,8 +176,6 @@ FILL_FORM = """
 
 def django_page_url(name: str, objects: dict) -> str:
     if name == "password_reset_confirm":
-        from django.contrib.auth import get_user_model
-
         member = get_user_model().objects.get(pk=objects["member_user"])
         uid = urlsafe_base64_encode(force_bytes(member.pk))
         return reverse(name, kwargs={"uidb64": uid, "token": default_token_generator.make_token(member)})
