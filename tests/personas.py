@@ -19,8 +19,9 @@ EARLIER_CANARY = "Kanarie-vorige-4417"  # content of a meeting held before "join
 
 @pytest.fixture
 def world(db, method):
-    """One group with a live meeting in the analysis phase, a meeting held a week before, and a
-    person for every persona; all but "joined_later" have been in the group for a year."""
+    """One group with a live meeting in the analysis phase, a meeting held a week before, one
+    planned for next week, and a person for every persona; all but "joined_later" have been in
+    the group for a year."""
     group = IntervisionGroup.objects.create(name="Matrixgroep")
     people = {
         name: make_user(f"{name}@example.org", name.title())
@@ -31,6 +32,7 @@ def world(db, method):
             "pending",
             "device",
             "waiter",
+            "second_waiter",
             "outsider",
             "other",
             "joined_later",
@@ -40,7 +42,7 @@ def world(db, method):
     Membership.objects.create(
         group=group, user=people["facilitator"], role=Membership.Role.FACILITATOR, joined_at=long_ago
     )
-    for name in ["member", "case_owner", "pending", "device", "waiter"]:
+    for name in ["member", "case_owner", "pending", "device", "waiter", "second_waiter"]:
         Membership.objects.create(group=group, user=people[name], joined_at=long_ago)
     Membership.objects.create(group=group, user=people["joined_later"], joined_at=yesterday)
     other_group = IntervisionGroup.objects.create(name="Andere groep")
@@ -117,7 +119,16 @@ def world(db, method):
         critical=3,
         take_away=CANARY,
     )
+    next_week = timezone.now() + timedelta(days=7)
+    Meeting.objects.create(  # the next one: members answer whether they come
+        group=group,
+        facilitator=people["facilitator"],
+        method=method,
+        scheduled_start=next_week,
+        scheduled_end=next_week + timedelta(hours=2),
+    )
     waiting = JoinRequest.objects.create(meeting=meeting, user=people["waiter"])
+    JoinRequest.objects.create(meeting=meeting, user=people["second_waiter"])  # one to admit, one to refuse
     admitted = JoinRequest.objects.create(meeting=meeting, user=people["device"], status="admitted")
     invited = make_user("new@example.org", "Nieuw")
     invited.set_unusable_password()

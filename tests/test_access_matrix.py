@@ -182,6 +182,20 @@ def test_every_route_is_in_the_matrix():
     assert route_names() - DJANGO_OWN == set(ROUTES), "add the new route to ROUTES with who may use it"
 
 
+def route_url(name: str, objects: dict) -> str:
+    """The URL of a route in ROUTES, its arguments taken from the world's objects."""
+    arguments = ROUTES[name][1]
+    return reverse(name, kwargs={key: objects.get(value, value) for key, value in arguments.items()})
+
+
+def who_gets_through(name: str) -> set[str]:
+    """The personas ROUTES lets through, with who joined later wherever any member gets through."""
+    _, arguments, allowed = ROUTES[name]
+    # Who joined later may do what any member may (of the meetings since), but is not "member".
+    personal = name in SOMEBODYS_OWN or "member_user" in arguments.values()
+    return allowed | ({"joined_later"} if "member" in allowed and not personal else set())
+
+
 def state() -> tuple:
     """A fingerprint of everything a request could change."""
     from django.apps import apps
@@ -209,14 +223,9 @@ def request(client: Client, method: str, url: str, check_unchanged: bool = False
 def test_every_route_as_every_persona(world):
     clients, objects = world
     problems, checked = [], 0
-    for name, (method, arguments, allowed) in sorted(ROUTES.items()):
-        url = reverse(
-            name,
-            kwargs={key: objects[value] if value in objects else value for key, value in arguments.items()},
-        )
-        # Who joined later may do what any member may (of the meetings since), but is not "member".
-        personal = name in SOMEBODYS_OWN or "member_user" in arguments.values()
-        allowed = allowed | ({"joined_later"} if "member" in allowed and not personal else set())
+    for name, (method, _, _) in sorted(ROUTES.items()):
+        url = route_url(name, objects)
+        allowed = who_gets_through(name)
         for persona in PERSONAS:
             refused = persona not in allowed
             response = request(clients[persona], method, url, check_unchanged=refused and method == "post")

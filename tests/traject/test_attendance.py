@@ -1,5 +1,6 @@
 """Members say they come or cancel with a reason; presence is recorded; reminders go once."""
 
+import re
 from datetime import timedelta
 from io import StringIO
 
@@ -54,6 +55,15 @@ def test_cancelling_needs_a_reason(member, meeting):
     )
     record = Attendance.objects.get(meeting=meeting, user=member)
     assert (record.response, record.reason_kind, record.reason) == ("cancelled", "illness", "Ziek")
+
+
+def test_the_cancel_form_asks_in_the_browser_for_what_the_server_needs(member, meeting):
+    """Kind and reason are both required when cancelling: the browser says so before sending."""
+    future(meeting)
+    html = client_for(member).get(reverse("meetings:traject", args=[meeting.group_id])).content.decode()
+    for name in ("reason_kind", "reason"):
+        assert re.search(rf'<(select|input)[^>]* name="{name}"[^>]* required', html), name
+    assert re.search(r'value="attending"[^>]*formnovalidate', html)  # "Ik ben erbij" needs neither
 
 
 def test_the_facilitator_sees_cancellations_in_the_register(member, facilitator, meeting):
