@@ -66,32 +66,23 @@ def take_controls(meeting: Meeting, person, version: int) -> None:
     _command(meeting, lambda: meeting.take_controls(person, version))
 
 
-def _mark_facilitator(meeting: Meeting, mark) -> None:
-    """Write a change in the facilitator's presence (on the latest version: it races nobody's
-    press, so a command in between only means reading again) and show it on every screen."""
-    for _attempt in range(3):
-        before = meeting.version
-        try:
-            mark(meeting)
-        except StaleVersion:
-            meeting = Meeting.load(meeting.pk)
-            continue
-        if meeting.version != before:
-            broadcast.meeting_changed(meeting.pk)
-        return
-
-
 def facilitator_left(meeting_id: int) -> None:
     """A facilitator's socket closed: if it was their last, the phones learn they are away."""
-    _mark_facilitator(
-        Meeting.load(meeting_id),
-        lambda meeting: policy.facilitator_connected(meeting) or meeting.facilitator_left(),
-    )
+    meeting = Meeting.load(meeting_id)
+    if not policy.facilitator_connected(meeting) and meeting.facilitator_left():
+        broadcast.meeting_changed(meeting_id)
 
 
 def facilitator_back(meeting: Meeting) -> None:
-    """A facilitator's socket opened: no longer away, and controls a member took come back."""
-    _mark_facilitator(meeting, Meeting.facilitator_back)
+    """A facilitator's socket opened: no longer away, and controls a member took come back
+    (read again if a press came in between)."""
+    for _attempt in range(3):
+        try:
+            if meeting.facilitator_back():
+                broadcast.meeting_changed(meeting.pk)
+            return
+        except StaleVersion:
+            meeting = Meeting.load(meeting.pk)
 
 
 def reset_to_lobby(meeting: Meeting) -> None:

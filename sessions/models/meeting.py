@@ -491,19 +491,29 @@ class Meeting(models.Model):
             raise CommandNotAllowed(_("Iemand anders heeft de bediening al."))
         self._apply("take_controls", expected_version, person, controller=person, controls_taken=True)
 
-    def facilitator_left(self) -> None:
-        """The facilitator's last socket closed: from now on they are away."""
-        if self.is_live and self.facilitator_away_since is None:
-            self._apply("facilitator_left", self.version, None, facilitator_away_since=timezone.now())
+    def facilitator_left(self) -> bool:
+        """The facilitator's last socket closed: from now on they are away. True if that is news."""
+        if not self.is_live or self.facilitator_away_since is not None:
+            return False
+        return self._note(facilitator_away_since=timezone.now())
 
-    def facilitator_back(self) -> None:
-        """The facilitator is connected again: controls a member took come back."""
-        if self.facilitator_away_since is None and not self.controls_taken:
-            return
-        changes = {"facilitator_away_since": None}
+    def facilitator_back(self) -> bool:
+        """The facilitator is connected again: controls a member took come back (a logged
+        command). True if anything changed."""
         if self.controls_taken:
-            changes.update(controller=None, controls_taken=False)
-        self._apply("facilitator_back", self.version, None, **changes)
+            back = {"controller": None, "controls_taken": False, "facilitator_away_since": None}
+            self._apply("controls_back", self.version, None, **back)
+            return True
+        return self.facilitator_away_since is not None and self._note(facilitator_away_since=None)
+
+    def _note(self, **changes) -> bool:
+        """Whether the facilitator is there: written without raising the version, so that a
+        facilitator who reloads keeps valid buttons (nobody pressed anything)."""
+        if not Meeting.objects.filter(pk=self.pk, status=self.Status.LIVE).update(**changes):
+            return False
+        for field, value in changes.items():
+            setattr(self, field, value)
+        return True
 
     # --- the traject's calendar -------------------------------------------
 

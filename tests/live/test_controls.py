@@ -115,9 +115,12 @@ async def test_the_facilitators_socket_marks_them_away_and_back_and_the_controls
 @pytest.mark.django_db(transaction=True)
 async def test_controls_handed_over_stay_when_the_facilitator_reloads(live_meeting, facilitator, members):
     await sync_to_async(press)(facilitator, live_meeting, "controls", controller=members[1].pk)
+    await sync_to_async(live_meeting.refresh_from_db)()
+    version = live_meeting.version
     for _ in range(2):  # a reload: closed, then opened again
         laptop, _connected = await open_socket(live_meeting, await cookie_for(facilitator))
         await laptop.receive_json_from()
         await laptop.disconnect()
     await sync_to_async(live_meeting.refresh_from_db)()
     assert live_meeting.controller_id == members[1].pk
+    assert live_meeting.version == version  # the reloaded page's buttons are still valid
