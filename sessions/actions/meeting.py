@@ -68,7 +68,10 @@ def take_controls(meeting: Meeting, person, version: int) -> None:
 
 def facilitator_left(meeting_id: int) -> None:
     """A facilitator's socket closed: if it was their last, the phones learn they are away."""
-    meeting = Meeting.load(meeting_id)
+    try:
+        meeting = Meeting.load(meeting_id)
+    except Meeting.DoesNotExist:
+        return  # deleted meanwhile
     if not policy.facilitator_connected(meeting) and meeting.facilitator_left():
         broadcast.meeting_changed(meeting_id)
 

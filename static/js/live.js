@@ -177,6 +177,7 @@
       target.querySelectorAll("form[data-keep] input:checked").forEach(function (field) {
         checked.push(field.id);
       });
+      var picked = pickedInLists(target);
       target.innerHTML = message.html[id];
       if (window.htmx) window.htmx.process(target);
       // What someone was typing or ticking survives the redraw (a timer change, another's push).
@@ -185,6 +186,7 @@
         var field = document.getElementById(fieldId);
         if (field && target.contains(field)) field.checked = true;
       });
+      pickAgain(target, picked);
       markMine(target);
       showOutbox();
       showKept();
@@ -217,6 +219,26 @@
       el.dataset.remaining = message.remaining === null ? "" : message.remaining;
       el.dataset.total = message.allotted === null ? "" : message.allotted;
       el.classList.toggle("is-paused", message.paused);
+    });
+  }
+
+  // A choice made in a list but not yet sent with its button survives a redraw (a snapshot
+  // after a reconnect, another's push): it changes nothing until pressed, and is not undone.
+  function pickedInLists(scope) {
+    var picked = {};
+    scope.querySelectorAll("select[id]").forEach(function (select) {
+      var drawn = Array.prototype.filter.call(select.options, function (option) { return option.defaultSelected; })[0] || select.options[0];
+      if (drawn && select.value !== drawn.value) picked[select.id] = select.value;
+    });
+    return picked;
+  }
+
+  function pickAgain(scope, picked) {
+    Object.keys(picked).forEach(function (selectId) {
+      var select = document.getElementById(selectId);
+      if (!select || !scope.contains(select)) return;
+      var still = Array.prototype.some.call(select.options, function (option) { return option.value === picked[selectId]; });
+      if (still) select.value = picked[selectId];
     });
   }
 

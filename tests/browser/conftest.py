@@ -197,6 +197,26 @@ def user(email: str):
     return get_user_model().objects.get(email=email)
 
 
+def facilitating(live, meeting, device=LAPTOP):
+    """The facilitator's page of the meeting."""
+    page = live.page(user("begeleider@example.org"), device)
+    page.goto(f"/meetings/{meeting.pk}/facilitate/")
+    return page
+
+
+def phones_in(live, meeting, *emails: str) -> list:
+    """Members' phones on the meeting's live page, each connected."""
+    from playwright.sync_api import expect
+
+    phones = []
+    for email in emails:
+        phone = live.page(user(email), PHONE)
+        phone.goto(f"/meetings/{meeting.pk}/")
+        expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+        phones.append(phone)
+    return phones
+
+
 def screenshot(page, name: str) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / f"{name}.png"), full_page=True)

@@ -4,15 +4,12 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import LAPTOP, PHONE, screenshot, user
+from .conftest import facilitating, phones_in, screenshot
 
 
 def test_questions_reach_the_facilitator_live_and_the_coach_hints(live, demo):
-    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
-    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
-    phone = live.page(user("lid2@example.org"), PHONE)
-    phone.goto(f"/meetings/{demo.pk}/")
-    expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator = facilitating(live, demo)
+    (phone,) = phones_in(live, demo, "lid2@example.org")
     facilitator.get_by_test_id("start-meeting").click()
     expect(phone.get_by_test_id("phase")).to_have_attribute("data-phase", "inventarisatie")
     assert phone.locator('form[data-testid="contribute"]').count() == 0
@@ -42,11 +39,8 @@ def test_questions_reach_the_facilitator_live_and_the_coach_hints(live, demo):
 
 
 def test_a_question_written_offline_is_kept_and_sent_once_when_back(live, demo):
-    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
-    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
-    phone = live.page(user("lid3@example.org"), PHONE)
-    phone.goto(f"/meetings/{demo.pk}/")
-    expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator = facilitating(live, demo)
+    (phone,) = phones_in(live, demo, "lid3@example.org")
     facilitator.get_by_test_id("start-meeting").click()
     facilitator.get_by_test_id("next-phase").click()
     form = phone.locator('form[data-testid="contribute"][data-kind="question"]')
@@ -80,13 +74,8 @@ def test_a_question_written_offline_is_kept_and_sent_once_when_back(live, demo):
 
 
 def test_the_coach_flags_advice_in_disguise_on_a_phone_and_keeps_it_from_the_case_owner(live, demo):
-    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
-    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
-    anna = live.page(user("lid1@example.org"), PHONE)  # her case is already chosen in the demo
-    bram = live.page(user("lid2@example.org"), PHONE)
-    for phone in (anna, bram):
-        phone.goto(f"/meetings/{demo.pk}/")
-        expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator = facilitating(live, demo)
+    anna, bram = phones_in(live, demo, "lid1@example.org", "lid2@example.org")  # Anna's case is chosen
     facilitator.get_by_test_id("start-meeting").click()
     expect(anna.get_by_text("Jij bent de inbrenger")).to_be_visible()
     facilitator.get_by_test_id("next-phase").click()

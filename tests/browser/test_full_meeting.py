@@ -4,7 +4,7 @@ import re
 
 from playwright.sync_api import expect
 
-from .conftest import LAPTOP, PHONE, screenshot, user
+from .conftest import LAPTOP, PHONE, phones_in, screenshot, user
 
 CASE_TITLE = "Een team dat niet meer luistert"
 
@@ -153,11 +153,7 @@ def test_the_roddelmethode_keeps_the_case_owner_outside_the_circle(live, demo):
     facilitator.get_by_test_id("method").select_option(label="Roddelmethode")
     facilitator.get_by_test_id("set-method").click()
     expect(facilitator.get_by_test_id("method-name")).to_have_text("Roddelmethode")
-    anna = live.page(user("lid1@example.org"), PHONE)  # her case is already chosen in the demo
-    bram = live.page(user("lid2@example.org"), PHONE)
-    for phone in (anna, bram):
-        phone.goto(f"/meetings/{demo.pk}/")
-        expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    anna, bram = phones_in(live, demo, "lid1@example.org", "lid2@example.org")  # Anna's case is chosen
     facilitator.get_by_test_id("start-meeting").click()
     expect(anna.get_by_test_id("phase")).to_have_attribute("data-phase", "introductie")
     next_phase(facilitator, [anna, bram], "vragen")

@@ -10,7 +10,7 @@ from playwright.sync_api import expect
 
 from sessions.models import Meeting
 
-from .conftest import LAPTOP, PHONE, screenshot, user
+from .conftest import LAPTOP, PHONE, facilitating, phones_in, screenshot, user
 from .test_full_meeting import contribute, next_phase
 
 
@@ -69,15 +69,11 @@ def test_starting_a_meeting_that_is_not_today_asks_first(live, demo):
 
 
 def test_a_slip_of_the_case_owner_list_is_undone(live, demo):
-    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
+    facilitator = facilitating(live, demo)
     dialogs = Dialogs(facilitator)
-    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
-    anna = live.page(user("lid1@example.org"), PHONE)  # her case is chosen in the demo
-    bram = live.page(user("lid2@example.org"), PHONE)
-    phones = [anna, bram]
-    for phone in phones:
-        phone.goto(f"/meetings/{demo.pk}/")
-        expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    phones = anna, bram = phones_in(
+        live, demo, "lid1@example.org", "lid2@example.org"
+    )  # Anna's case is chosen
     facilitator.get_by_test_id("start-meeting").click()
     for phone in phones:
         expect(phone.get_by_test_id("phase")).to_have_attribute("data-phase", "inventarisatie")
@@ -140,11 +136,8 @@ def test_advancing_with_no_case_chosen_asks_first(live, demo):
 
 
 def test_nothing_typed_is_lost_when_the_phase_moves_on(live, demo):
-    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
-    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
-    phone = live.page(user("lid3@example.org"), PHONE)
-    phone.goto(f"/meetings/{demo.pk}/")
-    expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator = facilitating(live, demo)
+    (phone,) = phones_in(live, demo, "lid3@example.org")
     facilitator.get_by_test_id("start-meeting").click()
     next_phase(facilitator, [phone], "analyse")
 
@@ -188,14 +181,8 @@ def test_nothing_typed_is_lost_when_the_phase_moves_on(live, demo):
 
 
 def test_the_facilitator_steers_from_a_phone_hands_over_and_a_member_takes_over(live, demo):
-    facilitator = live.page(user("begeleider@example.org"), PHONE)  # the laptop failed
-    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
-    anna = live.page(user("lid1@example.org"), PHONE)
-    bram = live.page(user("lid2@example.org"), PHONE)
-    phones = [anna, bram]
-    for phone in phones:
-        phone.goto(f"/meetings/{demo.pk}/")
-        expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator = facilitating(live, demo, PHONE)  # the laptop failed
+    phones = anna, bram = phones_in(live, demo, "lid1@example.org", "lid2@example.org")
     facilitator.get_by_test_id("start-meeting").click()
     next_phase(facilitator, phones, "analyse")
     screenshot(facilitator, "phone-facilitator")
@@ -241,11 +228,8 @@ def test_the_facilitator_steers_from_a_phone_hands_over_and_a_member_takes_over(
 
 
 def test_a_refused_vote_says_why_next_to_the_button(live, demo):
-    phone = live.page(user("lid2@example.org"), PHONE)
-    facilitator = live.page(user("begeleider@example.org"), LAPTOP)
-    facilitator.goto(f"/meetings/{demo.pk}/facilitate/")
-    phone.goto(f"/meetings/{demo.pk}/")
-    expect(phone.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    facilitator = facilitating(live, demo)
+    (phone,) = phones_in(live, demo, "lid2@example.org")
     facilitator.get_by_test_id("start-meeting").click()
     vote = phone.get_by_test_id("brought-case").first.locator("form").filter(has=phone.get_by_test_id("vote"))
     expect(vote).to_be_visible()
@@ -255,3 +239,21 @@ def test_a_refused_vote_says_why_next_to_the_button(live, demo):
     expect(vote.get_by_test_id("refusal")).to_have_text("Dat kan in deze fase niet (meer).")
     screenshot(phone, "phone-refused-vote")
     assert [e for e in live.errors if "status of 409" not in e] == []
+
+
+def test_a_choice_in_a_list_survives_a_redraw_until_its_button_is_pressed(live, demo):
+    facilitator = facilitating(live, demo)
+    expect(facilitator.get_by_test_id("connection")).to_have_attribute("data-state", "online")
+    bram = str(user("lid2@example.org").pk)
+    facilitator.get_by_test_id("case-owner").select_option(bram)  # not pressed yet
+    # Meanwhile a change redraws the panel (here the method, chosen in a second tab).
+    other_tab = facilitating(live, demo)
+    other_tab.get_by_test_id("method").select_option(label="Roddelmethode")
+    other_tab.get_by_test_id("set-method").click()
+    expect(facilitator.get_by_test_id("method-name")).to_have_text("Roddelmethode")
+    expect(facilitator.get_by_test_id("case-owner")).to_have_value(bram)
+    assert Meeting.objects.get(pk=demo.pk).case_owner_id != int(bram)  # nothing changed yet
+    facilitator.get_by_test_id("set-case-owner").click()
+    (bram_phone,) = phones_in(live, demo, "lid2@example.org")
+    expect(bram_phone.get_by_text("Jij bent de inbrenger")).to_be_visible()
+    assert live.errors == []

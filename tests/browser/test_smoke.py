@@ -40,7 +40,7 @@ parametrized), so one persona's presses never change another's pages.
 
 Left out, on purpose: /favicon.ico beside a page that is not HTML (Chromium asks for it beside
 data.json; the app names its icon in base.html); calendars (.ics) are downloads, checked by
-status only.
+status only; /healthz is the load balancer's probe, not a page (NOT_PAGES).
 """
 
 import pytest
@@ -74,6 +74,9 @@ PRESS_DEVICE = {"coordinator": LAPTOP, "facilitator": LAPTOP}  # everybody else:
 # they remove the thing the other pages show (a meeting, an account: refused here, the password
 # is wrong) or change who the browser is (logging out; accepting an invitation logs in as the
 # invited person, whose password is then the one FILL_VALUES gives).
+# Not a page a person opens: the load balancer's probe, whose 503 under load is its answer
+# (tests/test_healthz.py tests it).
+NOT_PAGES = {"healthz"}
 LAST_ROUTES = ["meetings:cancel", "delete-account", "logout", "groups:accept-invitation"]
 
 NAVIGATIONS = {"document", "fetch", "xhr"}  # their 4xx are answers the page shows; a resource's a bug
@@ -187,7 +190,7 @@ def pages_for(persona: str, objects: dict) -> list[str]:
     urls = [
         route_url(name, objects)
         for name, (method, _, _) in sorted(ROUTES.items())
-        if method == "get" and persona in who_gets_through(name)
+        if method == "get" and persona in who_gets_through(name) and name not in NOT_PAGES
     ]
     return urls + [django_page_url(name, objects) for name, who in DJANGO_PAGES.items() if persona in who]
 
