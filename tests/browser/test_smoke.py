@@ -316,10 +316,13 @@ class Watcher:
         for attempt in range(3):  # a push may redraw the button under the hand: find it again
             self.page.evaluate(MARK_BUTTONS)
             button = self.page.locator(f'[data-smoke="{key}"]')
-            if button.count() != 1 or button.is_disabled():
+            if button.count() != 1:
                 self.gone.append(self.where)  # gone after an earlier press (the meeting ended …)
                 return
             try:
+                if button.is_disabled(timeout=1_000):
+                    self.gone.append(self.where)
+                    return
                 button.evaluate(OPEN_DETAILS, timeout=1_000)
                 invalid = button.evaluate(FILL_FORM, FILL_VALUES, timeout=1_000)
                 is_js_button = button.evaluate("(button) => button.type === 'button'", timeout=1_000)
