@@ -81,13 +81,19 @@ def _meeting_to_command(pk: int) -> Meeting:
     return Meeting.objects.select_related("method").get(pk=pk)
 
 
-def _set_case_owner(meeting: Meeting, request: HttpRequest, version: int) -> None:
-    """The member picked in the case-owner list; empty means nobody yet."""
-    chosen = request.POST.get("case_owner", "")
+def _picked_person(request: HttpRequest, field: str, people):
+    """The person picked in a list of `people`; None when the empty choice was picked."""
+    chosen = request.POST.get(field, "")
     number = posted_number(chosen)
-    person = get_user_model().objects.filter(pk=number).first() if number is not None else None
+    person = people.filter(pk=number).first() if number is not None else None
     if chosen and person is None:
         raise CommandNotAllowed(_("Kies een deelnemer uit de lijst."))
+    return person
+
+
+def _set_case_owner(meeting: Meeting, request: HttpRequest, version: int) -> None:
+    """The member picked in the case-owner list; empty means nobody yet (the model says who may)."""
+    person = _picked_person(request, "case_owner", get_user_model().objects.all())
     actions.set_case_owner(meeting, person, version, request.user)
 
 
@@ -103,16 +109,11 @@ def _set_method(meeting: Meeting, request: HttpRequest, version: int) -> None:
 
 def _hand_controls(meeting: Meeting, request: HttpRequest, version: int) -> None:
     """The member picked to steer; empty means the facilitator takes the controls back."""
-    chosen = request.POST.get("controller", "")
-    number = posted_number(chosen)
-    person = meeting.group.members().filter(pk=number).first() if number is not None else None
-    if chosen and person is None:
-        raise CommandNotAllowed(_("Kies een deelnemer uit de lijst."))
+    person = _picked_person(request, "controller", meeting.group.members())
     actions.hand_controls(meeting, person, version, request.user)
 
 
 CHOICE_COMMANDS = {"case_owner": _set_case_owner, "method": _set_method, "controls": _hand_controls}
-STALE = _("De bijeenkomst was intussen al veranderd; dit is de actuele stand.")
 
 
 def _run(write, request: HttpRequest) -> tuple[int, str]:
@@ -123,7 +124,7 @@ def _run(write, request: HttpRequest) -> tuple[int, str]:
     try:
         write(version)
     except StaleVersion:
-        return 409, str(STALE)
+        return 409, _("De bijeenkomst was intussen al veranderd; dit is de actuele stand.")
     except CommandNotAllowed as error:
         return 409, str(error)
     return 200, ""

@@ -271,9 +271,13 @@
   function announce(text) {
     var announcer = document.getElementById("announcer");
     if (announcer && text) announcer.textContent = text;
-    if (navigator.vibrate) {
-      try { navigator.vibrate(200); } catch (e) { /* not allowed here */ }
-    }
+    buzz(200);
+  }
+
+  // Browsers refuse a vibration (and say so on the console) before the person has touched the page.
+  function buzz(pattern) {
+    if (!navigator.vibrate || (navigator.userActivation && !navigator.userActivation.hasBeenActive)) return;
+    try { navigator.vibrate(pattern); } catch (e) { /* not allowed here */ }
   }
 
   // --- countdown -------------------------------------------------------------------
@@ -355,9 +359,7 @@
 
   function timeUp() {
     flashUntil = Date.now() + FLASH_FOR;
-    if (VIBRATES && navigator.vibrate) {
-      try { navigator.vibrate([300, 150, 300]); } catch (e) { /* not allowed here */ }
-    }
+    if (VIBRATES) buzz([300, 150, 300]);
     if (CHIMES && !muted()) chime();
   }
 
